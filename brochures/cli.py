@@ -1,0 +1,91 @@
+"""The `brochures` command: parses arguments and calls one function per command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from brochures import __version__
+from brochures.project import Project
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="brochures")
+def main() -> None:
+    """Build multilingual patient leaflets from content/, locales/ and templates/."""
+
+
+@main.command()
+@click.option("--brochure", "brochures", multiple=True, metavar="ID",
+              help="Build only this brochure (repeatable).")
+@click.option("--locale", "locales", multiple=True, metavar="CODE",
+              help="Build only this language (repeatable).")
+@click.option("--variant", "variants", multiple=True, metavar="NAME",
+              help="Build only this variant (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per CPU).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Output folder (default: output/).")
+@click.option("--strict", is_flag=True,
+              help="Refuse incomplete or unreviewed translations (for print runs).")
+@click.option("--force", is_flag=True, help="Rebuild every document, changed or not.")
+def build(brochures: tuple[str, ...], locales: tuple[str, ...], variants: tuple[str, ...],
+          jobs: int | None, output: Path | None, strict: bool, force: bool) -> None:
+    """Build leaflets into output/ and write output/manifest.json."""
+    from brochures.build import BuildOptions
+    from brochures.build import build as run_build
+    from brochures.progress import Progress
+
+    options = BuildOptions(brochures, locales, variants, jobs, output, strict, force)
+    with Progress() as progress:
+        summary = run_build(Project.find(), options, progress.update, progress.say)
+    for error in summary.failed:
+        click.echo(f"error: {error}", err=True)
+    click.echo(summary.line())
+    if summary.failed:
+        sys.exit(1)
+
+
+@main.group()
+def i18n() -> None:
+    """Extract, start, update and compile translations."""
+
+
+@i18n.command()
+def extract() -> None:
+    """Write locales/messages.pot from the content and templates."""
+    from brochures import i18n as ops
+
+    count, changed = ops.extract(Project.find())
+    click.echo(f"{count} messages; locales/messages.pot {'written' if changed else 'unchanged'}")
+
+
+@i18n.command()
+@click.argument("code")
+def init(code: str) -> None:
+    """Start a catalog for the language CODE (e.g. fr, pt_BR, zh_Hans)."""
+    from brochures import i18n as ops
+
+    click.echo(f"created {ops.init(Project.find(), code)}")
+
+
+@i18n.command()
+@click.argument("codes", nargs=-1, metavar="[CODE]...")
+def update(codes: tuple[str, ...]) -> None:
+    """Bring catalogs up to date with the content (translations are kept)."""
+    from brochures import i18n as ops
+
+    for code, state in ops.update(Project.find(), codes).items():
+        click.echo(f"{code}: {state}")
+
+
+@i18n.command(name="compile")
+@click.argument("codes", nargs=-1, metavar="[CODE]...")
+def compile_(codes: tuple[str, ...]) -> None:
+    """Write .mo files (builds read .po files directly; this is for other tools)."""
+    from brochures import i18n as ops
+
+    for path in ops.compile_catalogs(Project.find(), codes):
+        click.echo(f"wrote {path}")

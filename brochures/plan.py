@@ -1,0 +1,183 @@
+"""Gather and check everything, then plan each document (brochure x locale x variant)."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html as htmllib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from brochures import __version__
+from brochures.catalogs import Translator, translator_for
+from brochures.content import Brochure, Clinic, load_brochure, load_clinic
+from brochures.engine import RenderJob
+from brochures.errors import BrochuresError, Diagnostic, Location, raise_if_errors
+from brochures.fonts import FontConfig, load_font_config, resolve, uncovered
+from brochures.locales import LocaleInfo, locale_info
+from brochures.project import SOURCE_LOCALE, Project
+from brochures.render import Renderer
+from brochures.variants import DEFAULT_VARIANTS, Variant, get_variant
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build reads, loaded and validated before anything is written."""
+
+    project: Project
+    clinic: Clinic
+    brochures: dict[str, Brochure]
+    locales: tuple[str, ...]
+    variants: tuple[Variant, ...]
+    fonts: FontConfig
+    translators: dict[str, Translator] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    """One document to build: where it goes, what it is built from, and how to render it."""
+
+    brochure: str
+    locale: str
+    variant: str
+    path: str
+    inputs: str
+    built_from: dict[str, Any]
+    draft: bool = False
+    job: RenderJob | None = None
+    error: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.brochure, self.locale, self.variant)
+
+
+def gather(project: Project, brochure_ids: tuple[str, ...] = (), locales: tuple[str, ...] = (),
+           variants: tuple[str, ...] = ()) -> Site:
+    """Load and validate content, clinic, catalogs and fonts; every problem is reported."""
+    diagnostics: list[Diagnostic] = []
+    clinic, found = load_clinic(project.content / "clinic.yaml")
+    diagnostics += found
+    available = project.brochure_paths()
+    if not available:
+        raise BrochuresError("no brochures found", Location.of(project.content),
+                             "Add a content file such as content/my-leaflet.yaml.")
+    for wanted in brochure_ids:
+        if wanted not in available:
+            close = difflib.get_close_matches(wanted, list(available), n=1)
+            hint = f"Did you mean '{close[0]}'?" if close else "Known: " + ", ".join(available)
+            raise BrochuresError(f"unknown brochure {wanted!r}", Location.of(project.content),
+                                 hint)
+    brochures = {}
+    for brochure_id in brochure_ids or tuple(available):
+        brochure, found = load_brochure(available[brochure_id])
+        diagnostics += found
+        if brochure:
+            brochures[brochure_id] = brochure
+    raise_if_errors(diagnostics, "content")
+    known = project.catalog_locales()
+    for code in locales:
+        locale_info(code)  # an unknown locale is an error before anything else
+        if code not in known:
+            raise BrochuresError(f"no catalog for locale {code!r}", Location.of(project.locales),
+                                 f"Create one with `brochures i18n init {code}`; catalogs "
+                                 "exist for: " + ", ".join(known) + ".")
+    codes = tuple(locales or known)
+    for code in codes:
+        locale_info(code)
+    translators = {code: translator_for(project, code) for code in codes}
+    chosen = tuple(get_variant(name) for name in (variants or DEFAULT_VARIANTS))
+    assert clinic is not None
+    return Site(project, clinic, brochures, codes, chosen, load_font_config(project.templates),
+                translators)
+
+
+def _digest(*parts: Any) -> str:
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True,
+                                                                   default=str).encode())
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+def _asset_digest(project: Project) -> str:
+    """Digest of every stylesheet, image and config file a leaflet may read."""
+    files = sorted(p for root in (project.templates, project.content / "assets")
+                   if root.is_dir() for p in root.rglob("*") if p.is_file()
+                   and "email" not in p.relative_to(project.root).parts)
+    return _digest(*[(str(p.relative_to(project.root)), p.read_bytes()) for p in files])
+
+
+def _body_text(html: str) -> str:
+    body = html[html.find("<body"):]
+    return htmllib.unescape(re.sub(r"<[^>]*>", " ", body))
+
+
+def coverage_error(text: str, info: LocaleInfo, site: Site) -> str | None:
+    """Why the fonts cannot show ``text`` in this locale, naming the message; None if they can."""
+    families = site.fonts.families(info)
+    faces = resolve(families, Location.of(site.fonts.path))
+    missing = uncovered(text, faces)
+    if not missing:
+        return None
+    char = missing[0]
+    where, what = Location.of(site.project.po_path(info.code)), "the leaflet's text"
+    catalog = site.translators[info.code].catalog
+    for message in catalog or ():
+        strings = message.string if isinstance(message.string, (list, tuple)) else (
+            message.string,)
+        if message.id and any(char in (s or "") for s in strings):
+            where = Location.of(site.project.po_path(info.code), message.lineno)
+            what = f"msgctxt {message.context!r}" if message.context else f"{message.id!r}"
+            break
+    others = "".join(f", U+{ord(c):04X}" for c in missing[1:6])
+    return (f"{where}: {info.code}: character U+{ord(char):04X} {char!r} in {what} is not "
+            f"covered by any configured font ({', '.join(families)}){others and ' (also' + others + ')'}"
+            f"\n    Fix the translation, or add a font for this script in "
+            f"{Location.of(site.fonts.path)}.")
+
+
+def plan_documents(site: Site, strict: bool = False) -> list[DocumentPlan]:
+    """Render the HTML of every document and decide what each is built from."""
+    project = site.project
+    renderer = Renderer(str(project.templates), site.fonts)
+    assets = _asset_digest(project)
+    plans = []
+    for brochure in site.brochures.values():
+        for code in site.locales:
+            info = locale_info(code)
+            translator = site.translators[code]
+            for variant in site.variants:
+                path = f"{brochure.id}/{brochure.id}-{code}-{variant.name}.pdf"
+                page = renderer.render(brochure, site.clinic, info, variant, translator)
+                try:
+                    faces = resolve(site.fonts.families(info), Location.of(site.fonts.path))
+                    error = coverage_error(_body_text(page.html), info, site)
+                except BrochuresError as exc:
+                    faces, error = (), exc.format_message()
+                if strict and page.draft and error is None:
+                    error = (f"{Location.of(project.po_path(code))}: {code}: translation "
+                             f"incomplete ({len(page.missing)} messages missing); "
+                             "--strict builds only complete translations")
+                built_from = {
+                    "content": str(brochure.path.relative_to(project.root)),
+                    "catalog": (str(project.po_path(code).relative_to(project.root))
+                                if code != SOURCE_LOCALE else None),
+                    "tool": __version__,
+                    "variant": variant.name,
+                }
+                inputs = _digest(page.html, variant.settings(), assets, __version__,
+                                 [face.identity() for face in faces])
+                job = None if error else RenderJob(
+                    f"{brochure.id}/{code}/{variant.name}", page.html,
+                    project.templates.as_uri() + "/",
+                    (project.templates, project.content),
+                    tuple(sorted(variant.pdf_options.items())),
+                    variant.cost * (3 if info.script in ("Hans", "Hant", "Jpan", "Kore") else 1))
+                plans.append(DocumentPlan(brochure.id, code, variant.name, path, inputs,
+                                          built_from, page.draft, job, error))
+    return plans

@@ -1,0 +1,196 @@
+"""Render one leaflet's HTML: content and template strings translated, styles per language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+import pyphen
+from markupsafe import Markup
+
+from brochures import __version__
+from brochures.catalogs import Translator
+from brochures.content import Block, Brochure, Clinic, Message, Section
+from brochures.errors import BrochuresError, Location
+from brochures.fonts import FontConfig
+from brochures.locales import LocaleInfo
+from brochures.markup import sanitize
+from brochures.variants import Variant
+
+TEMPLATE = "leaflet.html"
+_PAGE_FIELDS = re.compile(r"\[\[(page|pages)\]\]")
+
+
+def make_environment(templates_dir: str) -> jinja2.Environment:
+    """The Jinja2 environment: autoescape, undefined names are errors, gettext installed."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.filters["css_counter"] = css_counter
+    return env
+
+
+@dataclass(frozen=True)
+class Page:
+    """The HTML of one leaflet and what rendering it learned."""
+
+    html: str
+    draft: bool
+    missing: frozenset[tuple[str | None, str]]
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal that cannot end the string or the <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return '"' + escaped.replace("<", "\\3c ").replace(">", "\\3e ") + '"'
+
+
+def locale_css(info: LocaleInfo, fonts: FontConfig) -> str:
+    """Per-language CSS: the font stack, line height, hyphenation, running footer sides."""
+    families = ", ".join(css_string(family) for family in fonts.families(info))
+    hyphens = "auto" if pyphen.language_fallback(info.code) else "manual"
+    title_side = "right" if info.rtl else "left"
+    return f"""
+html {{ font-family: {families}; line-height: {fonts.leading(info)}; }}
+p, li {{ hyphens: {hyphens}; }}
+@page {{
+  font-family: {families};
+  @bottom-{title_side} {{ content: string(leaflet-title); font-size: 8.5pt; color: #4a5457; }}
+}}
+h1 {{ string-set: leaflet-title content(text); }}
+"""
+
+
+def css_counter(label: str) -> Markup:
+    """A translated "Page [[page]] of [[pages]]" as CSS ``content`` with page counters."""
+    parts = []
+    for piece in _PAGE_FIELDS.split(Markup(label).unescape()):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ".join(parts) or "counter(page)")
+
+
+class Renderer:
+    """Renders leaflets with one Jinja environment, reused for every document."""
+
+    def __init__(self, templates_dir: str, fonts: FontConfig) -> None:
+        self.env = make_environment(templates_dir)
+        self.fonts = fonts
+
+    def render(self, brochure: Brochure, clinic: Clinic, info: LocaleInfo, variant: Variant,
+               translator: Translator, reviewed: str | None = None) -> Page:
+        """The leaflet's HTML; marked as a draft when any string is untranslated."""
+        translator.missing.clear()
+        html = self._render(brochure, clinic, info, variant, translator, False, reviewed)
+        missing = frozenset(translator.missing)
+        if missing:
+            html = self._render(brochure, clinic, info, variant, translator, True, reviewed)
+        return Page(html, bool(missing), missing)
+
+    def _render(self, brochure: Brochure, clinic: Clinic, info: LocaleInfo, variant: Variant,
+                translator: Translator, draft: bool, reviewed: str | None) -> str:
+        def gettext(message: str) -> str:
+            return str(sanitize(translator.gettext(message)))
+
+        def ngettext(singular: str, plural: str, n: int) -> str:
+            return str(sanitize(translator.ngettext(singular, plural, n)))
+
+        def pgettext(context: str, message: str) -> str:
+            return str(sanitize(translator.pgettext(context, message)))
+
+        def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+            return str(sanitize(translator.npgettext(context, singular, plural, n)))
+
+        self.env.install_gettext_callables(gettext, ngettext, newstyle=True,
+                                           pgettext=pgettext, npgettext=npgettext)
+        template_path = f"{self.env.loader.searchpath[0]}/{TEMPLATE}"  # type: ignore[union-attr]
+        context: dict[str, Any] = {
+            "brochure": _brochure_view(brochure, info, translator),
+            "clinic": _clinic_view(clinic),
+            "locale": info,
+            "variant": variant,
+            "locale_css": Markup(locale_css(info, self.fonts)),
+            "draft": draft,
+            "reviewed": reviewed,
+            "tool_version": __version__,
+        }
+        try:
+            return self.env.get_template(TEMPLATE).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BrochuresError(f"template syntax error: {exc.message}",
+                                 Location.of(exc.filename or template_path, exc.lineno)) from None
+        except jinja2.UndefinedError as exc:
+            line = _template_line(exc)
+            raise BrochuresError(f"template error: {exc.message}",
+                                 Location.of(template_path, line),
+                                 "Use only the variables the renderer passes: brochure, "
+                                 "clinic, locale, variant, draft, reviewed.") from None
+        except jinja2.TemplateNotFound as exc:
+            raise BrochuresError(f"template {exc.name!r} not found",
+                                 Location.of(template_path)) from None
+        except (KeyError, ValueError) as exc:
+            raise BrochuresError(
+                f"a translation of {info.code} does not fit its placeholders ({exc})",
+                Location.of(template_path),
+                "Run `brochures check` to find the message.") from None
+
+
+def _template_line(exc: BaseException) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".html"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _text(message: Message | None, translator: Translator) -> Markup | None:
+    if message is None:
+        return None
+    return sanitize(translator.pgettext(message.context, message.text))
+
+
+def _block_view(block: Block, translator: Translator) -> dict[str, Any]:
+    return {"id": block.id, "text": _text(block.text, translator), "ordered": block.ordered,
+            "entries": [_text(item, translator) for item in block.items]}
+
+
+def _section_view(section: Section, translator: Translator) -> dict[str, Any]:
+    return {"id": section.id, "heading": _text(section.heading, translator),
+            "body": [_block_view(b, translator) for b in section.body],
+            "subsections": [_section_view(s, translator) for s in section.subsections]}
+
+
+def _brochure_view(brochure: Brochure, info: LocaleInfo, translator: Translator
+                   ) -> dict[str, Any]:
+    return {
+        "id": brochure.id,
+        "title": _text(brochure.title, translator),
+        "summary": _text(brochure.summary, translator),
+        "sections": [_section_view(s, translator) for s in brochure.sections],
+        "version": brochure.version,
+        "published": info.format_date(brochure.published),
+        "review_by": info.format_date(brochure.review_by),
+        "published_iso": brochure.published.isoformat(),
+    }
+
+
+def _clinic_view(clinic: Clinic) -> dict[str, Any]:
+    return {
+        "name": clinic.name,
+        "address": clinic.address,
+        "phone": clinic.phone,
+        "phone_uri": re.sub(r"[^0-9+]", "", clinic.phone),
+        "email": clinic.email,
+        "website": clinic.website,
+        "website_label": clinic.website.removeprefix("https://").rstrip("/"),
+        "logo_url": clinic.logo.as_uri() if clinic.logo else None,
+    }
