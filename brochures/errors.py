@@ -46,7 +46,8 @@ class Diagnostic:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.severity}: {self.message} [{self.code}]"
+        level = "" if self.is_error else f"{self.severity}: "
+        text = f"{self.location}: {level}{self.message} [{self.code}]"
         return f"{text}\n    {self.hint}" if self.hint else text
 
     @property
