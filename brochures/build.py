@@ -10,7 +10,8 @@ from pathlib import Path
 
 from brochures.engine import RenderResult
 from brochures.errors import BrochuresError, Location
-from brochures.plan import DocumentPlan, gather, plan_documents
+from brochures.check import catalog_diagnostics, content_warnings
+from brochures.plan import DocumentPlan, gather, locale_blocks, plan_documents
 from brochures.pool import render_all
 from brochures.project import Project
 from brochures.publish import (DocumentRecord, is_current, publish_document, read_manifest,
@@ -52,13 +53,19 @@ def build(project: Project, options: BuildOptions,
     started = time.monotonic()
     output = (options.output or project.root / "output").resolve()
     site = gather(project, options.brochures, options.locales, options.variants)
-    plans = plan_documents(site, strict=options.strict)
+    diagnostics = catalog_diagnostics(site)
+    for found in [content_warnings(site), *diagnostics.values()]:
+        for diagnostic in found:
+            if not diagnostic.is_error:
+                say(str(diagnostic))
+    plans = plan_documents(site, options.strict, locale_blocks(site, diagnostics, options.strict))
     records = read_manifest(output)
     summary = BuildSummary()
     todo: list[DocumentPlan] = []
     for plan in plans:
         if plan.error:
-            summary.failed.append(plan.error)
+            if plan.error not in summary.failed:  # a locale's error is said once
+                summary.failed.append(plan.error)
         elif not options.force and is_current(records.get(plan.key), output, plan.inputs):
             summary.current.append(plan.path)
         else:

@@ -48,6 +48,22 @@ def build(brochures: tuple[str, ...], locales: tuple[str, ...], variants: tuple[
         sys.exit(1)
 
 
+@main.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def check(strict: bool) -> None:
+    """Check content, clinic details and every translation; build nothing."""
+    from brochures.check import check_project
+
+    diagnostics = check_project(Project.find())
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
 @main.group()
 def i18n() -> None:
     """Extract, start, update and compile translations."""
@@ -89,3 +105,32 @@ def compile_(codes: tuple[str, ...]) -> None:
 
     for path in ops.compile_catalogs(Project.find(), codes):
         click.echo(f"wrote {path}")
+
+
+@i18n.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any language is not ready to print.")
+def status(as_json: bool, strict: bool) -> None:
+    """How complete, checked and reviewed each translation is."""
+    import json
+
+    from brochures.status import project_status, status_table
+
+    rows = project_status(Project.find())
+    if as_json:
+        click.echo(json.dumps({"locales": [row.as_dict() for row in rows]}, ensure_ascii=False,
+                              indent=2))
+    else:
+        click.echo(status_table(rows))
+    if strict and not all(row.ready for row in rows):
+        sys.exit(1)
+
+
+@i18n.command()
+@click.argument("code")
+@click.option("--by", "reviewer", required=True, metavar="NAME", help="Who reviewed it.")
+def signoff(code: str, reviewer: str) -> None:
+    """Record that a clinician-translator reviewed the catalog CODE today."""
+    from brochures import i18n as ops
+
+    click.echo(ops.signoff(Project.find(), code, reviewer))

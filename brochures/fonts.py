@@ -29,18 +29,22 @@ class FontConfig:
     fallback: tuple[str, ...]
     scripts: dict[str, tuple[str, ...]]
     languages: dict[str, tuple[str, ...]]
+    text_layer: dict[str, tuple[str, ...]]
     line_height: dict[str, float]
 
-    def families(self, info: LocaleInfo) -> tuple[str, ...]:
-        """The font stack for a locale: its language's or script's fonts, then the fallback."""
+    def families(self, info: LocaleInfo, text_layer: bool = False) -> tuple[str, ...]:
+        """The font stack for a locale: its language's or script's fonts, then the fallback.
+
+        With ``text_layer``, fonts whose PDF text cannot be extracted are replaced.
+        """
         own = self.languages.get(info.language) or self.scripts.get(info.script, ())
+        if text_layer:
+            own = tuple(f for family in own for f in self.text_layer.get(family, (family,)))
         return tuple(dict.fromkeys(own + self.fallback))
 
-    def leading(self, info: LocaleInfo) -> float:
-        for key in (info.code, info.language, info.script, "default"):
-            if key in self.line_height:
-                return self.line_height[key]
-        return 1.5
+    def leading(self, families: tuple[str, ...]) -> float:
+        """The line height suited to the first font of a stack."""
+        return self.line_height.get(families[0], self.line_height.get("default", 1.5))
 
 
 def load_font_config(templates: Path) -> FontConfig:
@@ -49,7 +53,7 @@ def load_font_config(templates: Path) -> FontConfig:
     reader = Reader(path)
     data = reader.mapping(load_yaml(path), "", 1,
                           {"fallback": True, "scripts": True, "languages": False,
-                           "line_height": False})
+                           "text_layer": False, "line_height": False})
     if data is None:
         raise_if_errors(reader.diagnostics, "font configuration")
 
@@ -78,7 +82,7 @@ def load_font_config(templates: Path) -> FontConfig:
         else:
             heights[key] = float(value)
     config = FontConfig(path, tuple(fallback_value), family_lists("scripts"),
-                        family_lists("languages"), heights)
+                        family_lists("languages"), family_lists("text_layer"), heights)
     raise_if_errors(reader.diagnostics, "font configuration")
     return config
 

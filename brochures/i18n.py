@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from datetime import datetime, timezone
 
@@ -15,8 +16,9 @@ from brochures.extract import extract_catalog
 from brochures.fileio import backup, write_atomic
 from brochures.locales import locale_info
 from brochures.project import SOURCE_LOCALE, Project
+from brochures.review import UNREVIEWED, review_of, sign_off
+from brochures.status import locale_status
 
-UNREVIEWED = "Review: not yet reviewed by a clinician-translator."
 POT_DATE_PREFIX = '"POT-Creation-Date: '
 
 
@@ -103,3 +105,25 @@ def compile_catalogs(project: Project, codes: tuple[str, ...] = ()) -> list[str]
         write_atomic(path.with_suffix(".mo"), buffer.getvalue())
         written.append(str(path.with_suffix(".mo").relative_to(project.root)))
     return written
+
+
+def signoff(project: Project, code: str, reviewer: str, today: dt.date | None = None) -> str:
+    """Record a review sign-off in the catalog; only a complete, passing catalog can be signed."""
+    status, diagnostics = locale_status(project, code)
+    path = project.po_path(code)
+    if not status.complete:
+        raise BrochuresError(
+            f"{status.untranslated + status.fuzzy} message(s) are untranslated or fuzzy",
+            Location.of(path), "Finish the translation before signing it off.")
+    if status.errors:
+        raise BrochuresError(f"{status.errors} check(s) fail", Location.of(path),
+                             "Run `brochures check` and fix them first.")
+    catalog = read_catalog(path, code)
+    try:
+        sign_off(catalog, reviewer, today or dt.date.today())
+    except ValueError as exc:
+        raise BrochuresError(str(exc), Location.of(path)) from None
+    backup(path)
+    write_atomic(path, po_bytes(catalog))
+    review = review_of(catalog)
+    return f"{code}: reviewed by {review.by} on {review.date}"

@@ -16,10 +16,11 @@ from brochures.catalogs import Translator, translator_for
 from brochures.content import Brochure, Clinic, load_brochure, load_clinic
 from brochures.engine import RenderJob
 from brochures.errors import BrochuresError, Diagnostic, Location, raise_if_errors
-from brochures.fonts import FontConfig, load_font_config, resolve, uncovered
+from brochures.fonts import FontConfig, FontFace, load_font_config, resolve, uncovered
 from brochures.locales import LocaleInfo, locale_info
 from brochures.project import SOURCE_LOCALE, Project
 from brochures.render import Renderer
+from brochures.review import review_of
 from brochures.variants import DEFAULT_VARIANTS, Variant, get_variant
 
 
@@ -117,10 +118,9 @@ def _body_text(html: str) -> str:
     return htmllib.unescape(re.sub(r"<[^>]*>", " ", body))
 
 
-def coverage_error(text: str, info: LocaleInfo, site: Site) -> str | None:
+def coverage_error(text: str, info: LocaleInfo, site: Site, families: tuple[str, ...],
+                   faces: tuple[FontFace, ...]) -> str | None:
     """Why the fonts cannot show ``text`` in this locale, naming the message; None if they can."""
-    families = site.fonts.families(info)
-    faces = resolve(families, Location.of(site.fonts.path))
     missing = uncovered(text, faces)
     if not missing:
         return None
@@ -141,8 +141,30 @@ def coverage_error(text: str, info: LocaleInfo, site: Site) -> str | None:
             f"{Location.of(site.fonts.path)}.")
 
 
-def plan_documents(site: Site, strict: bool = False) -> list[DocumentPlan]:
+def locale_blocks(site: Site, diagnostics: dict[str, list[Diagnostic]], strict: bool
+                  ) -> dict[str, str]:
+    """Why a locale's documents cannot be built at all (failing checks, --strict review)."""
+    blocked = {}
+    for code in site.locales:
+        errors = [d for d in diagnostics.get(code, []) if d.is_error]
+        if errors:
+            blocked[code] = (f"{code}: {len(errors)} translation check(s) failed; "
+                             "its leaflets were not built\n" + "\n".join(map(str, errors)))
+        elif strict and code != SOURCE_LOCALE:
+            review = review_of(site.translators[code].catalog)
+            if review.state != "reviewed":
+                blocked[code] = (
+                    f"{Location.of(site.project.po_path(code))}: {code}: translation is "
+                    f"{review.state}; --strict builds only translations with a current "
+                    f"review sign-off\n    Have it reviewed, then run "
+                    f"`brochures i18n signoff {code} --by NAME`.")
+    return blocked
+
+
+def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | None = None
+                   ) -> list[DocumentPlan]:
     """Render the HTML of every document and decide what each is built from."""
+    blocked = blocked or {}
     project = site.project
     renderer = Renderer(str(project.templates), site.fonts)
     assets = _asset_digest(project)
@@ -151,12 +173,21 @@ def plan_documents(site: Site, strict: bool = False) -> list[DocumentPlan]:
         for code in site.locales:
             info = locale_info(code)
             translator = site.translators[code]
+            review = review_of(translator.catalog) if translator.catalog else None
+            reviewed = (info.format_date(review.date)
+                        if review and review.state == "reviewed" and review.date else None)
             for variant in site.variants:
                 path = f"{brochure.id}/{brochure.id}-{code}-{variant.name}.pdf"
-                page = renderer.render(brochure, site.clinic, info, variant, translator)
+                if code in blocked:
+                    plans.append(DocumentPlan(brochure.id, code, variant.name, path, "", {},
+                                              error=blocked[code]))
+                    continue
+                page = renderer.render(brochure, site.clinic, info, variant, translator,
+                                       reviewed)
+                families = site.fonts.families(info, variant.text_layer)
                 try:
-                    faces = resolve(site.fonts.families(info), Location.of(site.fonts.path))
-                    error = coverage_error(_body_text(page.html), info, site)
+                    faces = resolve(families, Location.of(site.fonts.path))
+                    error = coverage_error(_body_text(page.html), info, site, families, faces)
                 except BrochuresError as exc:
                     faces, error = (), exc.format_message()
                 if strict and page.draft and error is None:

@@ -50,13 +50,16 @@ def css_string(text: str) -> str:
     return '"' + escaped.replace("<", "\\3c ").replace(">", "\\3e ") + '"'
 
 
-def locale_css(info: LocaleInfo, fonts: FontConfig) -> str:
+def locale_css(info: LocaleInfo, fonts: FontConfig, variant: Variant) -> str:
     """Per-language CSS: the font stack, line height, hyphenation, running footer sides."""
-    families = ", ".join(css_string(family) for family in fonts.families(info))
+    stack = fonts.families(info, variant.text_layer)
+    families = ", ".join(css_string(family) for family in stack)
     hyphens = "auto" if pyphen.language_fallback(info.code) else "manual"
     title_side = "right" if info.rtl else "left"
+    leading = fonts.leading(stack)
     return f"""
-html {{ font-family: {families}; line-height: {fonts.leading(info)}; }}
+html {{ font-family: {families}; line-height: {leading}; }}
+h1, h2, h3 {{ line-height: {leading - 0.25:.2f}; }}
 p, li {{ hyphens: {hyphens}; }}
 @page {{
   font-family: {families};
@@ -116,7 +119,7 @@ class Renderer:
             "clinic": _clinic_view(clinic),
             "locale": info,
             "variant": variant,
-            "locale_css": Markup(locale_css(info, self.fonts)),
+            "locale_css": Markup(locale_css(info, self.fonts, variant)),
             "draft": draft,
             "reviewed": reviewed,
             "tool_version": __version__,

