@@ -29,6 +29,7 @@ class BuildOptions:
     output: Path | None = None
     strict: bool = False
     force: bool = False
+    icc: Path | None = None
 
 
 @dataclass
@@ -58,7 +59,11 @@ def build(project: Project, options: BuildOptions,
         for diagnostic in found:
             if not diagnostic.is_error:
                 say(str(diagnostic))
-    plans = plan_documents(site, options.strict, locale_blocks(site, diagnostics, options.strict))
+    plans = plan_documents(site, options.strict, locale_blocks(site, diagnostics, options.strict),
+                           options.icc)
+    if any(v.print_boxes for v in site.variants) and not options.icc:
+        say("note: print PDFs are not PDF/X: no CMYK output profile was given "
+            "(use --icc FILE with your print shop's profile)")
     records = read_manifest(output)
     summary = BuildSummary()
     todo: list[DocumentPlan] = []
@@ -94,7 +99,7 @@ def build(project: Project, options: BuildOptions,
 def _record(plan: DocumentPlan, result: RenderResult) -> DocumentRecord:
     return DocumentRecord(plan.brochure, plan.locale, plan.variant, plan.path, result.pages,
                           len(result.pdf), result.sha256, plan.draft, plan.inputs,
-                          plan.built_from)
+                          plan.built_from, result.note)
 
 
 def _check_writable(output: Path) -> None:

@@ -31,14 +31,18 @@ def main() -> None:
 @click.option("--strict", is_flag=True,
               help="Refuse incomplete or unreviewed translations (for print runs).")
 @click.option("--force", is_flag=True, help="Rebuild every document, changed or not.")
+@click.option("--icc", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              envvar="BROCHURES_ICC", show_envvar=True,
+              help="CMYK output profile: print PDFs become PDF/X-4 with it.")
 def build(brochures: tuple[str, ...], locales: tuple[str, ...], variants: tuple[str, ...],
-          jobs: int | None, output: Path | None, strict: bool, force: bool) -> None:
+          jobs: int | None, output: Path | None, strict: bool, force: bool,
+          icc: Path | None) -> None:
     """Build leaflets into output/ and write output/manifest.json."""
     from brochures.build import BuildOptions
     from brochures.build import build as run_build
     from brochures.progress import Progress
 
-    options = BuildOptions(brochures, locales, variants, jobs, output, strict, force)
+    options = BuildOptions(brochures, locales, variants, jobs, output, strict, force, icc)
     with Progress() as progress:
         summary = run_build(Project.find(), options, progress.update, progress.say)
     for error in summary.failed:

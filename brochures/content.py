@@ -58,7 +58,8 @@ class Brochure:
     title: Message
     summary: Message | None
     sections: tuple[Section, ...]
-    trifold: tuple[str, ...] = ()
+    trifold_flap: tuple[str, ...] = ()
+    trifold_inside: tuple[str, ...] = ()
 
     def messages(self) -> Iterator[Message]:
         """Every translatable message, in document order."""
@@ -150,19 +151,26 @@ class _BrochureReader(Reader):
         sections = self.sections(top, "sections", "sections")
         if not sections and "sections" in top:
             self.error(top.lines["sections"], "sections", "a brochure needs at least one section")
-        trifold = tuple(self.text_list(top, "trifold"))
-        known = {s.id for s in sections}
-        for name in trifold:
-            if name not in known:
-                self.error(top.lines["trifold"], "trifold", f"no section with id {name!r}",
-                           "List ids of sections: " + ", ".join(sorted(known)) + ".")
+        trifold = {"flap": (), "inside": ()}
+        if "trifold" in top:
+            panels = self.mapping(top["trifold"], "trifold", top.lines["trifold"],
+                                  {"flap": False, "inside": True})
+            known = {s.id for s in sections}
+            for name in trifold if panels is not None else ():
+                trifold[name] = tuple(self.text_list(panels, name, f"trifold.{name}"))
+                for sid in trifold[name]:
+                    if sid not in known:
+                        self.error(panels.lines[name], f"trifold.{name}",
+                                   f"no section with id {sid!r}",
+                                   "List ids of sections: " + ", ".join(sorted(known)) + ".")
         title = self.message(top, "title", "")
         summary = self.message(top, "summary", "", required=False)
         version = self.text(top, "version", "")
         if self.diagnostics or title is None or version is None or None in dates.values():
             return None
         return Brochure(self.brochure_id, self.path, version, dates["published"],
-                        dates["review_by"], title, summary, tuple(sections), trifold)
+                        dates["review_by"], title, summary, tuple(sections),
+                        trifold["flap"], trifold["inside"])
 
     def date(self, mapping: YMap, name: str) -> dt.date | None:
         value = mapping.get(name)
@@ -172,11 +180,11 @@ class _BrochureReader(Reader):
             return None
         return value
 
-    def text_list(self, mapping: YMap, name: str) -> list[str]:
+    def text_list(self, mapping: YMap, name: str, key: str) -> list[str]:
         result = []
-        for value, line in self.items(mapping, name, name):
+        for value, line in self.items(mapping, name, key):
             if not isinstance(value, str):
-                self.error(line, name, f"expected text, got {value!r}")
+                self.error(line, key, f"expected text, got {value!r}")
             else:
                 result.append(value)
         return result

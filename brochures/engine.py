@@ -12,6 +12,9 @@ from typing import Any
 
 from brochures.errors import BrochuresError
 
+ENGINE_MARK = "/*brochures:engine*/"  # where the engine adds CSS of its own (copyfit, padding)
+BLEED_MM = 3.0
+
 
 @dataclass(frozen=True)
 class RenderJob:
@@ -23,6 +26,10 @@ class RenderJob:
     roots: tuple[Path, ...]      # folders the document may read from
     pdf_options: tuple[tuple[str, Any], ...] = ()
     cost: float = 1.0
+    layout: str = "flow"         # "flow", "booklet" or "trifold"
+    copyfit: tuple[float, ...] = ()  # type sizes to try, largest first
+    print_boxes: bool = False
+    rtl: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class RenderResult:
     pdf: bytes = b""
     pages: int = 0
     error: str | None = None
+    note: str | None = None      # e.g. the type size copyfit chose
 
     @property
     def sha256(self) -> str:
@@ -47,28 +55,33 @@ class _Collect(logging.Handler):
         self.missing: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.msg.startswith(".notdef glyph") and len(record.args or ()) == 2:
+        if str(record.msg).startswith(".notdef glyph") and len(record.args or ()) == 2:
             self.missing.append(f"U+{record.args[1]:04X}")  # type: ignore[index]
 
 
 def render_pdf(job: RenderJob) -> RenderResult:
     """Render one job; a user-facing problem comes back as ``RenderResult.error``."""
-    from weasyprint import HTML
-
-    from brochures.jail import JailedFetcher, RefusedFetch
+    from brochures.jail import RefusedFetch
 
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
     try:
-        fetcher = JailedFetcher(job.roots)
-        document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render()
-        target = io.BytesIO()
-        document.write_pdf(target, **dict(job.pdf_options))
+        if job.layout == "booklet":
+            pdf, pages, note = _booklet(job)
+        elif job.layout == "trifold":
+            pdf, pages, note = _trifold(job)
+        else:
+            document = _document(job, job.html)
+            pdf, pages, note = _write(job, document), len(document.pages), None
         if collect.missing:
             raise BrochuresError(f"{job.key}: no font has a glyph for "
                                  + ", ".join(dict.fromkeys(collect.missing)))
-        return RenderResult(job.key, target.getvalue(), len(document.pages))
+        if job.print_boxes:
+            from brochures.impose import set_bleed_box
+
+            pdf = set_bleed_box(pdf, BLEED_MM)
+        return RenderResult(job.key, pdf, pages, note=note)
     except RefusedFetch as exc:
         return RenderResult(job.key, error=f"{job.key}: {exc}")
     except BrochuresError as exc:
@@ -76,3 +89,75 @@ def render_pdf(job: RenderJob) -> RenderResult:
     finally:
         logger.removeHandler(collect)
         gc.collect()  # CJK layouts otherwise keep hundreds of MB alive between documents
+
+
+def _document(job: RenderJob, html: str) -> Any:
+    from weasyprint import HTML
+
+    from brochures.jail import JailedFetcher
+
+    return HTML(string=html, base_url=job.base_url,
+                url_fetcher=JailedFetcher(job.roots)).render()
+
+
+def _write(job: RenderJob, document: Any) -> bytes:
+    target = io.BytesIO()
+    document.write_pdf(target, **dict(job.pdf_options))
+    return target.getvalue()
+
+
+def _with_css(html: str, css: str) -> str:
+    return html.replace(ENGINE_MARK, css + "\n" + ENGINE_MARK, 1)
+
+
+def _booklet(job: RenderJob) -> tuple[bytes, int, str | None]:
+    """Render A5 pages, pad them to a multiple of four with notes pages, impose them."""
+    from brochures.impose import impose_booklet
+
+    document = _document(job, job.html)
+    pad = -len(document.pages) % 4
+    if pad:
+        document = _document(job, _with_css(
+            job.html, f".notes-page:nth-of-type(-n+{pad}) {{ display: block; }}"))
+        if len(document.pages) % 4:
+            raise BrochuresError(f"{job.key}: the booklet has {len(document.pages)} pages after "
+                                 f"adding {pad} notes page(s); it needs a multiple of 4")
+    pdf, sheets = impose_booklet(_write(job, document), job.rtl)
+    return pdf, sheets, f"{len(document.pages)} A5 pages, {pad} notes page(s)"
+
+
+def _trifold(job: RenderJob) -> tuple[bytes, int, str | None]:
+    """Fit the text into the six panels, stepping the type size down to the floor."""
+    overflow = ""
+    for size in job.copyfit:
+        document = _document(job, _with_css(job.html, f"html {{ font-size: {size}pt; }}"))
+        overflow = _trifold_overflow(document)
+        if not overflow:
+            return _write(job, document), len(document.pages), f"type size {size} pt"
+    raise BrochuresError(
+        f"{job.key}: the text does not fit the trifold even at {job.copyfit[-1]} pt: {overflow}"
+        "\n    Shorten the translation, or list fewer sections under 'trifold:' in the "
+        "content file.")
+
+
+def _trifold_overflow(document: Any) -> str:
+    """Where the trifold overflows and by how much; empty when everything fits."""
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    problems = []
+    outside = document.pages[0]._page_box
+    for box in outside.descendants():
+        classes = (box.element.get("class") or "").split() if box.element is not None else []
+        if "panel" in classes and box.element_tag == "div":
+            bottom = box.content_box_y() + box.height
+            deepest = max((b.position_y + b.margin_height() for b in box.descendants()
+                           if isinstance(b, LineBox)), default=bottom)
+            if deepest > bottom + 0.5:
+                name = next(c for c in classes if c.startswith("panel-"))[6:]
+                problems.append(f"the {name} panel by {(deepest - bottom) * 25.4 / 96:.0f} mm")
+    if len(document.pages) > 2:
+        lines = [b for page in document.pages[2:] for b in page._page_box.descendants()
+                 if isinstance(b, LineBox)]
+        height = sum(line.height for line in lines) * 25.4 / 96
+        problems.append(f"the inside panels by {len(lines)} lines (about {height:.0f} mm)")
+    return "; ".join(problems)

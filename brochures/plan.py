@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import difflib
 import hashlib
 import html as htmllib
@@ -14,7 +15,7 @@ from typing import Any
 from brochures import __version__
 from brochures.catalogs import Translator, translator_for
 from brochures.content import Brochure, Clinic, load_brochure, load_clinic
-from brochures.engine import RenderJob
+from brochures.engine import ENGINE_MARK, RenderJob
 from brochures.errors import BrochuresError, Diagnostic, Location, raise_if_errors
 from brochures.fonts import FontConfig, FontFace, load_font_config, resolve, uncovered
 from brochures.locales import LocaleInfo, locale_info
@@ -161,11 +162,32 @@ def locale_blocks(site: Site, diagnostics: dict[str, list[Diagnostic]], strict: 
     return blocked
 
 
-def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | None = None
-                   ) -> list[DocumentPlan]:
+def output_intent_css(icc: Path) -> str:
+    """A CSS rule making ``icc`` (a CMYK ICC profile) the PDF/X output intent."""
+    try:
+        data = icc.read_bytes()
+    except OSError as exc:
+        raise BrochuresError(f"cannot read the ICC profile: {exc.strerror}",
+                             Location.of(icc)) from None
+    if len(data) < 128 or data[36:40] != b"acsp":
+        raise BrochuresError("not an ICC colour profile", Location.of(icc),
+                             "Give the CMYK output profile your print shop asked for "
+                             "(e.g. a FOGRA or GRACoL .icc file).")
+    if data[16:20] != b"CMYK":
+        raise BrochuresError(f"the profile's colour space is {data[16:20].decode(errors='replace')!r}"
+                             ", not CMYK", Location.of(icc),
+                             "PDF/X-4 needs the CMYK output profile of the printing condition.")
+    encoded = base64.b64encode(data).decode()
+    return ("@color-profile device-cmyk { src: url(data:application/vnd.iccprofile;base64,"
+            f"{encoded}); }}")
+
+
+def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | None = None,
+                   icc: Path | None = None) -> list[DocumentPlan]:
     """Render the HTML of every document and decide what each is built from."""
     blocked = blocked or {}
     project = site.project
+    icc_css = output_intent_css(icc) if icc else ""
     renderer = Renderer(str(project.templates), site.fonts)
     assets = _asset_digest(project)
     plans = []
@@ -184,6 +206,10 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                     continue
                 page = renderer.render(brochure, site.clinic, info, variant, translator,
                                        reviewed)
+                html, pdf_options = page.html, dict(variant.pdf_options)
+                if variant.print_boxes and icc_css:
+                    html = html.replace(ENGINE_MARK, icc_css + "\n" + ENGINE_MARK, 1)
+                    pdf_options["pdf_variant"] = "pdf/x-4"
                 families = site.fonts.families(info, variant.text_layer)
                 try:
                     faces = resolve(families, Location.of(site.fonts.path))
@@ -201,14 +227,17 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                     "tool": __version__,
                     "variant": variant.name,
                 }
-                inputs = _digest(page.html, variant.settings(), assets, __version__,
-                                 [face.identity() for face in faces])
+                inputs = _digest(html, variant.settings(), sorted(pdf_options.items()), assets,
+                                 __version__, [face.identity() for face in faces])
                 job = None if error else RenderJob(
-                    f"{brochure.id}/{code}/{variant.name}", page.html,
+                    f"{brochure.id}/{code}/{variant.name}", html,
                     project.templates.as_uri() + "/",
                     (project.templates, project.content),
-                    tuple(sorted(variant.pdf_options.items())),
-                    variant.cost * (3 if info.script in ("Hans", "Hant", "Jpan", "Kore") else 1))
+                    tuple(sorted(pdf_options.items())),
+                    variant.cost * (3 if info.script in ("Hans", "Hant", "Jpan", "Kore") else 1),
+                    variant.layout,
+                    tuple(variant.copyfit.sizes()) if variant.copyfit else (),
+                    variant.print_boxes, info.rtl)
                 plans.append(DocumentPlan(brochure.id, code, variant.name, path, inputs,
                                           built_from, page.draft, job, error))
     return plans

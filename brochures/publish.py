@@ -26,6 +26,7 @@ class DocumentRecord:
     draft: bool
     inputs: str          # digest of everything the document was built from
     built_from: dict[str, Any]
+    layout: str | None = None  # what the layout decided, e.g. the trifold's type size
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -19,7 +19,6 @@ from brochures.locales import LocaleInfo
 from brochures.markup import sanitize
 from brochures.variants import Variant
 
-TEMPLATE = "leaflet.html"
 _PAGE_FIELDS = re.compile(r"\[\[(page|pages)\]\]")
 
 
@@ -57,14 +56,13 @@ def locale_css(info: LocaleInfo, fonts: FontConfig, variant: Variant) -> str:
     hyphens = "auto" if pyphen.language_fallback(info.code) else "manual"
     title_side = "right" if info.rtl else "left"
     leading = fonts.leading(stack)
+    footer = (f"@bottom-{title_side} {{ content: string(leaflet-title); font-size: 8.5pt; "
+              "color: #4a5457; }" if variant.footer else "")
     return f"""
 html {{ font-family: {families}; line-height: {leading}; }}
 h1, h2, h3 {{ line-height: {leading - 0.25:.2f}; }}
 p, li {{ hyphens: {hyphens}; }}
-@page {{
-  font-family: {families};
-  @bottom-{title_side} {{ content: string(leaflet-title); font-size: 8.5pt; color: #4a5457; }}
-}}
+@page {{ font-family: {families}; {footer} }}
 h1 {{ string-set: leaflet-title content(text); }}
 """
 
@@ -113,7 +111,7 @@ class Renderer:
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True,
                                            pgettext=pgettext, npgettext=npgettext)
-        template_path = f"{self.env.loader.searchpath[0]}/{TEMPLATE}"  # type: ignore[union-attr]
+        template_path = f"{self.env.loader.searchpath[0]}/{variant.template}"  # type: ignore[union-attr]
         context: dict[str, Any] = {
             "brochure": _brochure_view(brochure, info, translator),
             "clinic": _clinic_view(clinic),
@@ -125,7 +123,7 @@ class Renderer:
             "tool_version": __version__,
         }
         try:
-            return self.env.get_template(TEMPLATE).render(context)
+            return self.env.get_template(variant.template).render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise BrochuresError(f"template syntax error: {exc.message}",
                                  Location.of(exc.filename or template_path, exc.lineno)) from None
@@ -174,11 +172,15 @@ def _section_view(section: Section, translator: Translator) -> dict[str, Any]:
 
 def _brochure_view(brochure: Brochure, info: LocaleInfo, translator: Translator
                    ) -> dict[str, Any]:
+    sections = [_section_view(s, translator) for s in brochure.sections]
+    by_id = {section["id"]: section for section in sections}
     return {
         "id": brochure.id,
         "title": _text(brochure.title, translator),
         "summary": _text(brochure.summary, translator),
-        "sections": [_section_view(s, translator) for s in brochure.sections],
+        "sections": sections,
+        "trifold": {"flap": [by_id[i] for i in brochure.trifold_flap],
+                    "inside": [by_id[i] for i in brochure.trifold_inside]},
         "version": brochure.version,
         "published": info.format_date(brochure.published),
         "review_by": info.format_date(brochure.review_by),
