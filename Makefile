@@ -4,9 +4,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Fonts for every script the leaflets use, WeasyPrint's libraries, poppler for the tests.
+# Fonts for every script the leaflets use, WeasyPrint's libraries; poppler and a CMYK
+# ICC profile (libgs-common) for the tests.
 APT_PACKAGES := fontconfig fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
-	libharfbuzz0b libharfbuzz-subset0 poppler-utils
+	libharfbuzz0b libharfbuzz-subset0 poppler-utils libgs-common
 
 .DEFAULT_GOAL := leaflets
 .PHONY: leaflets test setup system-packages bench clean

@@ -34,17 +34,24 @@ def _copy_document_info(reader: PdfReader, writer: PdfWriter) -> None:
         writer._root_object[NameObject("/Lang")] = lang
 
 
+A4_LANDSCAPE = (297 * MM, 210 * MM)
+
+
 def impose_booklet(pdf: bytes, rtl: bool = False) -> tuple[bytes, int]:
-    """Place A5 pages two-up on A4 landscape sheets in saddle-stitch order; (pdf, sheets)."""
+    """Place A5 pages two-up on A4 landscape sheets in saddle-stitch order; (pdf, sides).
+
+    A5 is 148 mm wide, so two of them leave 1 mm: the pages meet at the fold, centred.
+    """
     reader = PdfReader(io.BytesIO(pdf))
     pages = reader.pages
     width = float(pages[0].mediabox.width)
-    height = float(pages[0].mediabox.height)
+    sheet_width, sheet_height = A4_LANDSCAPE
+    fold = sheet_width / 2
     writer = PdfWriter()
     for left, right in saddle_stitch_order(len(pages), rtl):
-        side = PageObject.create_blank_page(width=2 * width, height=height)
-        side.merge_transformed_page(pages[left - 1], Transformation())
-        side.merge_transformed_page(pages[right - 1], Transformation().translate(width, 0))
+        side = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
+        side.merge_transformed_page(pages[left - 1], Transformation().translate(fold - width, 0))
+        side.merge_transformed_page(pages[right - 1], Transformation().translate(fold, 0))
         writer.add_page(side)
     _copy_document_info(reader, writer)
     out = io.BytesIO()

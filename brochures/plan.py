@@ -179,7 +179,7 @@ def output_intent_css(icc: Path) -> str:
                              "PDF/X-4 needs the CMYK output profile of the printing condition.")
     encoded = base64.b64encode(data).decode()
     return ("@color-profile device-cmyk { src: url(data:application/vnd.iccprofile;base64,"
-            f"{encoded}); }}")
+            f"{encoded}); components: cyan magenta yellow black; }}")
 
 
 def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | None = None,

@@ -57,7 +57,7 @@ def locale_css(info: LocaleInfo, fonts: FontConfig, variant: Variant) -> str:
     title_side = "right" if info.rtl else "left"
     leading = fonts.leading(stack)
     footer = (f"@bottom-{title_side} {{ content: string(leaflet-title); font-size: 8.5pt; "
-              "color: #4a5457; }" if variant.footer else "")
+              "color: #4a5457; }" if variant.footer and variant.running_title else "")
     return f"""
 html {{ font-family: {families}; line-height: {leading}; }}
 h1, h2, h3 {{ line-height: {leading - 0.25:.2f}; }}

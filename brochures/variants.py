@@ -33,7 +33,8 @@ class Variant:
     layout: str = "flow"          # "flow", "booklet" (imposed 2-up) or "trifold" (2 sheets)
     cost: float = 1.0             # relative render time, to schedule expensive documents first
     text_layer: bool = False      # read by screen readers: fonts must map back to text
-    footer: bool = True           # running title and "page X of Y"
+    footer: bool = True           # "page X of Y" at the foot of each page
+    running_title: bool = True    # the leaflet's title at the foot of each page
     notes_pages: int = 0          # hidden notes pages the booklet may show to pad its pages
     print_boxes: bool = False     # TrimBox/BleedBox for a print shop, PDF/X with a profile
     copyfit: Copyfit | None = None
@@ -41,7 +42,7 @@ class Variant:
     def settings(self) -> dict[str, Any]:
         """Everything about the variant that changes its output (for rebuild decisions)."""
         return {"name": self.name, "stylesheets": self.stylesheets, "text": self.text_layer,
-                "template": self.template, "layout": self.layout, "footer": self.footer,
+                "template": self.template, "layout": self.layout, "footer": (self.footer, self.running_title),
                 "notes": self.notes_pages, "print": self.print_boxes,
                 "copyfit": self.copyfit and (self.copyfit.start, self.copyfit.floor,
                                              self.copyfit.step),
@@ -67,7 +68,7 @@ VARIANTS: dict[str, Variant] = {
         footer=False, copyfit=Copyfit(start=9.5, floor=8.5), cost=2.5),
     "large-print": Variant(
         "large-print", "A4 portrait, body text 16 pt and up, generous spacing",
-        ("css/base.css", "css/large-print.css"), cost=1.5),
+        ("css/base.css", "css/large-print.css"), running_title=False, cost=1.5),
 }
 
 DEFAULT_VARIANTS = tuple(VARIANTS)

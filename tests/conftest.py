@@ -68,9 +68,9 @@ class Built:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """Every language of the shipped project, built once by the real command."""
+    """Every language and variant of the shipped project, built once by the real command."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    result = run_cli("build", "--variant", "screen", "--jobs", "2", cwd=root)
+    result = run_cli("build", "--jobs", "2", cwd=root)
     assert result.code == 0, result.err
     manifest = json.loads((root / "output" / "manifest.json").read_text(encoding="utf-8"))
     return Built(root, root / "output", manifest["documents"])
