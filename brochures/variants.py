@@ -18,17 +18,18 @@ class Variant:
     pdf_options: dict[str, Any] = field(default_factory=dict)
     cost: float = 1.0  # relative render time, to schedule expensive documents first
     text_layer: bool = False  # read by screen readers: fonts must map back to text
+    qr: bool = True  # a QR code to the leaflet's web page, beside the clinic's details
 
     def settings(self) -> dict[str, Any]:
         """Everything about the variant that changes its output (for rebuild decisions)."""
         return {"name": self.name, "stylesheets": self.stylesheets, "text": self.text_layer,
-                "pdf_options": sorted(self.pdf_options.items())}
+                "qr": self.qr, "pdf_options": sorted(self.pdf_options.items())}
 
 
 VARIANTS: dict[str, Variant] = {
     "screen": Variant(
         "screen", "A4 portrait, tagged PDF/UA-1 with links: for email and screens",
-        ("css/base.css", "css/screen.css"),
+        ("css/base.css", "css/figures.css", "css/screen.css"),
         {"pdf_variant": "pdf/ua-1", "pdf_tags": True}, text_layer=True,
     ),
 }
