@@ -174,8 +174,8 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
             info = locale_info(code)
             translator = site.translators[code]
             review = review_of(translator.catalog) if translator.catalog else None
-            reviewed = (info.format_date(review.date)
-                        if review and review.state == "reviewed" and review.date else None)
+            reviewed_on = (review.date if review and review.state == "reviewed" else None)
+            reviewed = info.format_date(reviewed_on) if reviewed_on else None
             for variant in site.variants:
                 path = f"{brochure.id}/{brochure.id}-{code}-{variant.name}.pdf"
                 if code in blocked:
@@ -200,6 +200,7 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                                 if code != SOURCE_LOCALE else None),
                     "tool": __version__,
                     "variant": variant.name,
+                    "reviewed": reviewed_on.isoformat() if reviewed_on else None,
                 }
                 inputs = _digest(page.html, variant.settings(), assets, __version__,
                                  [face.identity() for face in faces])
