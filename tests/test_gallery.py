@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from dataclasses import replace
@@ -10,11 +11,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from babel.dates import format_date
 
 from brochures.fonts import load_font_config
 from brochures.gallery import GALLERY, THUMBNAILS, write_gallery
 from brochures.locales import locale_info
 from brochures.publish import read_manifest
+from conftest import run_cli
 
 
 class Page(HTMLParser):
@@ -159,3 +162,15 @@ def test_every_build_writes_the_gallery_from_the_manifest(built):
     assert text.count('class="card"') == len({(d["brochure"], d["locale"])
                                                for d in manifest["documents"]})
     assert "<script" not in text and "http" not in text.split("<body>")[1]
+
+
+def test_a_review_sign_off_shows_on_the_card_after_the_next_build(project):
+    assert run_cli("build", "--locale", "de", "--locale", "es", cwd=project).code == 0
+    before = {c["lang"]: c["text"] for c in parse(project / "output" / GALLERY).cards}
+    assert "Translation complete, not yet reviewed" in before["de"]
+    assert run_cli("i18n", "signoff", "de", "--by", "Dr Example", cwd=project).code == 0
+    assert run_cli("build", "--locale", "de", cwd=project).code == 0
+    after = {c["lang"]: c["text"] for c in parse(project / "output" / GALLERY).cards}
+    today = dt.date.today()
+    assert f"Translation reviewed on {format_date(today, 'long', locale='en')}" in after["de"]
+    assert after["es"] == before["es"]  # built earlier, still listed from the manifest
