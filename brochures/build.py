@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from brochures.engine import RenderResult
 from brochures.errors import BrochuresError, Location
 from brochures.check import catalog_diagnostics, content_warnings
+from brochures.gallery import write_gallery
 from brochures.plan import DocumentPlan, gather, locale_blocks, plan_documents
 from brochures.pool import render_all
 from brochures.project import Project
@@ -73,6 +74,8 @@ def build(project: Project, options: BuildOptions,
                 summary.failed.append(plan.error)
         elif not options.force and is_current(records.get(plan.key), output, plan.inputs):
             summary.current.append(plan.path)
+            # same inputs, but what they are called (e.g. a review date) may be newer
+            records[plan.key] = replace(records[plan.key], built_from=plan.built_from)
         else:
             todo.append(plan)
     for plan in plans:
@@ -90,6 +93,7 @@ def build(project: Project, options: BuildOptions,
         records[plan.key] = _record(plan, result)
         summary.built.append(plan.path)
     write_manifest(output, records)
+    write_gallery(output, records, site.fonts)
     summary.seconds = time.monotonic() - started
     for path in summary.drafts:
         say(f"warning: {path}: translation incomplete, marked as a draft on every page")

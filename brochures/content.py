@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,10 @@ from brochures.yamlfile import Reader, YMap, load_yaml, parse_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CLINIC_FILE = "clinic.yaml"
+
+# Drawings a section may show (its `figure:` field): name -> the template partial that
+# draws it with translated labels and alt text.
+FIGURES = {"skin-diagram": "partials/skin-diagram.html"}
 
 
 @dataclass(frozen=True)
@@ -38,12 +43,13 @@ class Block:
 
 @dataclass(frozen=True)
 class Section:
-    """A section with an optional heading, its blocks and its subsections."""
+    """A section with an optional heading, its blocks, a figure and its subsections."""
 
     id: str
     heading: Message | None
     body: tuple[Block, ...]
     subsections: tuple[Section, ...] = ()
+    figure: str | None = None  # a key of FIGURES, shown after the body
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ TOP_FIELDS = {"version": True, "published": True, "review_by": True, "title": Tr
               "title_note": False, "summary": False, "summary_note": False,
               "sections": True, "trifold": False}
 SECTION_FIELDS = {"id": True, "heading": False, "heading_note": False, "body": False,
-                  "subsections": False}
+                  "figure": False, "subsections": False}
 BLOCK_FIELDS = {"id": True, "text": False, "items": False, "note": False, "ordered": False}
 ITEM_FIELDS = {"id": True, "text": True, "note": False}
 CLINIC_FIELDS = {"name": True, "address": True, "phone": True, "email": True, "website": True,
@@ -199,11 +205,22 @@ class _BrochureReader(Reader):
             here = f"{key}.{sid}"
             heading = self.message(section, "heading", here, required=False)
             body = self.blocks(section, here)
+            figure = self.figure(section, here)
             subsections = self.sections(section, "subsections", f"{here}.subsections")
             if not body and not subsections:
                 self.error(section.line, here, "a section needs a body or subsections")
-            result.append(Section(sid or "", heading, tuple(body), tuple(subsections)))
+            result.append(Section(sid or "", heading, tuple(body), tuple(subsections), figure))
         return result
+
+    def figure(self, section: YMap, key: str) -> str | None:
+        name = self.text(section, "figure", key, required=True)
+        if name is None or name in FIGURES:
+            return name
+        close = difflib.get_close_matches(name, list(FIGURES), n=1)
+        self.error(section.lines["figure"], f"{key}.figure", f"unknown figure {name!r}",
+                   f"Did you mean '{close[0]}'?" if close
+                   else "Known figures: " + ", ".join(sorted(FIGURES)) + ".")
+        return None
 
     def blocks(self, section: YMap, key: str) -> list[Block]:
         result, seen = [], set()

@@ -196,8 +196,8 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
             info = locale_info(code)
             translator = site.translators[code]
             review = review_of(translator.catalog) if translator.catalog else None
-            reviewed = (info.format_date(review.date)
-                        if review and review.state == "reviewed" and review.date else None)
+            reviewed_on = (review.date if review and review.state == "reviewed" else None)
+            reviewed = info.format_date(reviewed_on) if reviewed_on else None
             for variant in site.variants:
                 path = f"{brochure.id}/{brochure.id}-{code}-{variant.name}.pdf"
                 if code in blocked:
@@ -226,6 +226,7 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                                 if code != SOURCE_LOCALE else None),
                     "tool": __version__,
                     "variant": variant.name,
+                    "reviewed": reviewed_on.isoformat() if reviewed_on else None,
                 }
                 inputs = _digest(html, variant.settings(), sorted(pdf_options.items()), assets,
                                  __version__, [face.identity() for face in faces])

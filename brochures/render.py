@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jinja2
 import pyphen
+import segno
 from markupsafe import Markup
 
 from brochures import __version__
 from brochures.catalogs import Translator
-from brochures.content import Block, Brochure, Clinic, Message, Section
+from brochures.content import FIGURES, Block, Brochure, Clinic, Message, Section
 from brochures.errors import BrochuresError, Location
 from brochures.fonts import FontConfig
 from brochures.locales import LocaleInfo
@@ -61,6 +63,7 @@ def locale_css(info: LocaleInfo, fonts: FontConfig, variant: Variant) -> str:
     return f"""
 html {{ font-family: {families}; line-height: {leading}; }}
 h1, h2, h3 {{ line-height: {leading - 0.25:.2f}; }}
+.skin-diagram .label {{ line-height: {max(1.15, leading - 0.35):.2f}; }}
 p, li {{ hyphens: {hyphens}; }}
 @page {{ font-family: {families}; {footer} }}
 h1 {{ string-set: leaflet-title content(text); }}
@@ -115,6 +118,7 @@ class Renderer:
         context: dict[str, Any] = {
             "brochure": _brochure_view(brochure, info, translator),
             "clinic": _clinic_view(clinic),
+            "qr": _qr_view(clinic.leaflet_link(brochure.id, info.code)),
             "locale": info,
             "variant": variant,
             "locale_css": Markup(locale_css(info, self.fonts, variant)),
@@ -132,7 +136,7 @@ class Renderer:
             raise BrochuresError(f"template error: {exc.message}",
                                  Location.of(template_path, line),
                                  "Use only the variables the renderer passes: brochure, "
-                                 "clinic, locale, variant, draft, reviewed.") from None
+                                 "clinic, qr, locale, variant, draft, reviewed.") from None
         except jinja2.TemplateNotFound as exc:
             raise BrochuresError(f"template {exc.name!r} not found",
                                  Location.of(template_path)) from None
@@ -167,6 +171,7 @@ def _block_view(block: Block, translator: Translator) -> dict[str, Any]:
 def _section_view(section: Section, translator: Translator) -> dict[str, Any]:
     return {"id": section.id, "heading": _text(section.heading, translator),
             "body": [_block_view(b, translator) for b in section.body],
+            "figure": FIGURES[section.figure] if section.figure else None,
             "subsections": [_section_view(s, translator) for s in section.subsections]}
 
 
@@ -186,6 +191,16 @@ def _brochure_view(brochure: Brochure, info: LocaleInfo, translator: Translator
         "review_by": info.format_date(brochure.review_by),
         "published_iso": brochure.published.isoformat(),
     }
+
+
+@lru_cache(maxsize=256)
+def _qr_view(url: str) -> dict[str, str]:
+    """A QR code for ``url`` as an SVG data: URL (allowed by the jailed fetcher)."""
+    code = segno.make(url, error="m", micro=False)
+    # A four-module quiet zone is part of the image, so nothing printed next to it
+    # can stop a phone from finding the code.
+    return {"url": url, "label": url.removeprefix("https://").rstrip("/"),
+            "data_uri": code.svg_data_uri(border=4, dark="#000", light="#fff")}
 
 
 def _clinic_view(clinic: Clinic) -> dict[str, Any]:

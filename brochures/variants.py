@@ -38,14 +38,17 @@ class Variant:
     notes_pages: int = 0          # hidden notes pages the booklet may show to pad its pages
     print_boxes: bool = False     # TrimBox/BleedBox for a print shop, PDF/X with a profile
     copyfit: Copyfit | None = None
+    qr: bool = True               # a QR code to the leaflet's web page, beside the contact
 
     def settings(self) -> dict[str, Any]:
         """Everything about the variant that changes its output (for rebuild decisions)."""
         return {"name": self.name, "stylesheets": self.stylesheets, "text": self.text_layer,
-                "template": self.template, "layout": self.layout, "footer": (self.footer, self.running_title),
+                "template": self.template, "layout": self.layout,
+                "footer": (self.footer, self.running_title),
                 "notes": self.notes_pages, "print": self.print_boxes,
                 "copyfit": self.copyfit and (self.copyfit.start, self.copyfit.floor,
                                              self.copyfit.step),
+                "qr": self.qr,
                 "pdf_options": sorted(self.pdf_options.items())}
 
 
@@ -54,21 +57,26 @@ BLEED_MM = 3.0  # what a print shop trims off; CSS bleed adds a slug for the cro
 VARIANTS: dict[str, Variant] = {
     "screen": Variant(
         "screen", "A4 portrait, tagged PDF/UA-1 with links: for email and screens",
-        ("css/base.css", "css/screen.css"),
+        ("css/base.css", "css/figures.css", "css/screen.css"),
         {"pdf_variant": "pdf/ua-1", "pdf_tags": True}, text_layer=True),
     "print": Variant(
         "print", "A4 portrait with 3 mm bleed and crop marks for a print shop",
-        ("css/base.css", "css/print.css"), print_boxes=True),
+        ("css/base.css", "css/figures.css", "css/print.css"), {"pdf_tags": True},
+        print_boxes=True),
     "booklet": Variant(
         "booklet", "A5 pages imposed two-up on A4 landscape, saddle-stitch order",
-        ("css/base.css", "css/booklet.css"), layout="booklet", notes_pages=3, cost=1.5),
+        ("css/base.css", "css/figures.css", "css/booklet.css"), layout="booklet",
+        notes_pages=3, cost=1.5),
     "trifold": Variant(
         "trifold", "DL letter-fold: six 99 x 210 mm panels on two A4 landscape sides",
-        ("css/base.css", "css/trifold.css"), template="trifold.html", layout="trifold",
-        footer=False, copyfit=Copyfit(start=9.5, floor=8.5), cost=2.5),
+        ("css/base.css", "css/figures.css", "css/trifold.css"), {"pdf_tags": True},
+        template="trifold.html",
+        layout="trifold", footer=False, copyfit=Copyfit(start=9.5, floor=8.5), cost=2.5),
     "large-print": Variant(
         "large-print", "A4 portrait, body text 16 pt and up, generous spacing",
-        ("css/base.css", "css/large-print.css"), running_title=False, cost=1.5),
+        ("css/base.css", "css/figures.css", "css/large-print.css"), {"pdf_tags": True},
+        running_title=False,
+        cost=1.5),
 }
 
 DEFAULT_VARIANTS = tuple(VARIANTS)
