@@ -99,7 +99,7 @@ def email_leaflets(project: Project, options: EmailOptions,
         tell(outcome)
 
     letters, summary.held = _letters(project, patients, record, say)
-    if summary.held:
+    if summary.held or not letters:
         return summary
     codes = tuple(dict.fromkeys(letter.locale for _, letter in letters))
     site = gather(project, (brochure_id,), codes, (VARIANT,))
@@ -190,11 +190,13 @@ def _letters(project: Project, patients: list[Patient],
     seen: dict[str, Patient] = {}
     fallbacks: dict[tuple[str, str], list[str]] = {}
     for patient in patients:
-        if patient.row is not None and patient.consent is not True:
+        if patient.row is not None and patient.consent is not True and not patient.problem:
             record(patient, "refused", "no consent (the consent column says no)"
                    if patient.consent is False else "consent unclear: write yes or no")
             continue
         try:
+            if patient.problem:
+                raise Refused(patient.problem)
             address = check_address(patient.address)
             code = _catalog_for(patient.locale, catalogs)
         except Refused as exc:
@@ -222,7 +224,8 @@ def _catalog_for(code: str, catalogs: list[str]) -> str:
     try:
         return closest_locale(code.strip(), catalogs) or SOURCE_LOCALE
     except BrochuresError:
-        raise Refused(f"unknown locale {code.strip()!r}",
+        # the code is not repeated: a shifted CSV column could put a name here
+        raise Refused("unknown locale code",
                       hint="Give a language code such as de, pt_BR, zh_Hans.") from None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 from email_validator import EmailNotValidError, validate_email
+from markupsafe import Markup
 
 from brochures.catalogs import Translator
 from brochures.content import Brochure, Clinic
@@ -107,6 +108,16 @@ def attachment_name(title: str, limit: int = 80) -> str:
     return (name or "leaflet") + ".pdf"
 
 
+# A phone number inside right-to-left text shows its groups in reverse order unless isolated
+@jinja2.pass_context
+def _ltr_text(context: jinja2.runtime.Context, value: str) -> str:
+    return f"\u2066{value}\u2069" if context["locale"].rtl else value  # LRI ... PDI
+
+
+def _ltr_html(value: str) -> Markup:
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
 class Composer:
     """Writes messages from templates/email/ through a locale's catalog, like the leaflets."""
 
@@ -114,6 +125,8 @@ class Composer:
         self.templates = templates
         self.text_env = make_environment(str(templates), autoescape=False)
         self.html_env = make_environment(str(templates))
+        self.text_env.filters["ltr"] = _ltr_text
+        self.html_env.filters["ltr"] = _ltr_html
         self.clinic = clinic
         self.sender = sender
 

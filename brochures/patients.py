@@ -26,6 +26,7 @@ class Patient:
     consent: bool | None = None  # None: the consent cell says neither yes nor no
     source: str | None = None    # the CSV file, as shown to the user
     row: int | None = None       # its line in the file (the spreadsheet's row number)
+    problem: str | None = None   # why the row cannot be read as it is
 
     @property
     def where(self) -> str:
@@ -68,8 +69,12 @@ def read_batch(path: Path) -> list[Patient]:
                 continue
             cell = {name: (cells[index] if index < len(cells) else "").strip()
                     for name, index in columns.items()}
+            # more cells than columns: an unquoted comma shifted the values into wrong columns
+            problem = (f"{len(cells)} cells for {len(header)} columns; put quotes around "
+                       "a value that has a comma" if len(cells) > len(header) else None)
             patients.append(Patient(cell["email"], cell["locale"], cell.get("name") or None,
-                                    consent_of(cell["consent"]), display_path(path), row))
+                                    consent_of(cell["consent"]), display_path(path), row,
+                                    problem))
     except csv.Error as exc:
         raise BrochuresError(f"not a readable CSV file: {exc}",
                              Location.of(path, reader.line_num)) from None

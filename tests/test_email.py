@@ -209,28 +209,34 @@ def test_one_patient_over_tls_with_a_test_ca_and_login(root, monkeypatch, tmp_pa
     assert (sender, recipients, over_tls, logged_in) == (CLINIC, [PATIENT], True, True)
     [message] = handler.messages()
     assert message["Subject"] == subject_in("ar")
-    assert 'dir="rtl"' in message.get_body(("html",)).get_content()
+    html, text = (message.get_body((kind,)).get_content() for kind in ("html", "plain"))
+    assert 'dir="rtl"' in html
+    # isolated, or right-to-left text would show the phone number's groups in reverse
+    assert '<bdi dir="ltr">+44 1632 960000</bdi>' in html
+    assert "\u2066+44 1632 960000\u2069" in text
     _, pdf, _ = pdf_attachment(message)
     assert str(pdf.trailer["/Root"]["/Lang"]) == "ar"
     assert outbox(root) == []
 
 
-def test_a_batch_goes_out_each_in_its_language_rows_without_consent_refused(root, monkeypatch):
+def test_a_batch_goes_out_each_in_its_language_some_rows_refused_alone(root, monkeypatch):
     batch = root / "patients.csv"
     batch.write_text("email;locale;name;consent\n"
                      f"{PATIENT};de;{NAME};yes\n"
                      "b.silva@patients.example.org;pt_BR;;yes\n"
                      "c.jones@patients.example.org;en;Chris Jones;no\n"
-                     "d.jones@patients.example.org;en_GB;;1\n", encoding="utf-8")
+                     "d.jones@patients.example.org;en_GB;;1\n"
+                     f"{PATIENT.upper()};de;;yes\n", encoding="utf-8")
     handler = Recorder()
     with smtp_server(handler) as controller:
         plain_server(monkeypatch, controller)
         result = run_cli("email", "--batch", "patients.csv", "--send", cwd=root)
     assert result.code == 1, result.err  # a row was refused: staff must look
-    assert "3 sent, 0 written, 0 failed, 1 refused (row 4)" in result.out
+    assert "3 sent, 0 written, 0 failed, 2 refused (rows 4, 6)" in result.out
     assert "patients.csv:4: refused: no consent" in result.err
+    assert "patients.csv:6: refused: the same address as patients.csv:2" in result.err
     assert "no catalog for 'pt_BR'; using pt" in result.err
-    assert_private(result, "silva", "jones", "Chris")
+    assert_private(result, "silva", "jones", "Chris", PATIENT.upper())
     got = {recipients[0]: message for (_, recipients, *_), message
            in zip(handler.received, handler.messages(), strict=True)}
     assert set(got) == {PATIENT, "b.silva@patients.example.org", "d.jones@patients.example.org"}
@@ -323,11 +329,15 @@ BAD_BATCH = ("email,locale,consent\n"
     (["--to", PATIENT, "--locale", "de"], {}, "--send needs --consent"),
     (["--batch", "bad.csv"], {}, "bad.csv:3: refused: malformed email address"),
     (["--to", PATIENT, "--locale", "not a locale", "--consent"], {},
-     "--to: refused: unknown locale 'not a locale'"),
+     "--to: refused: unknown locale code"),
+    (["--batch", "shifted.csv"], {}, "shifted.csv:2: refused: 5 cells for 4 columns"),
 ], ids=["malformed-address", "line-break-in-to", "line-break-in-from", "over-size-limit",
-        "send-without-consent", "batch-with-one-bad-address", "unknown-locale"])
+        "send-without-consent", "batch-with-one-bad-address", "unknown-locale",
+        "batch-with-shifted-columns"])
 def test_refusals_send_and_write_nothing(root, monkeypatch, args, env, expected):
     (root / "bad.csv").write_text(BAD_BATCH, encoding="utf-8")
+    (root / "shifted.csv").write_text(f"email,name,locale,consent\n{PATIENT},Nowak, Anna,de,"
+                                      "yes\n", encoding="utf-8")
     handler = Recorder()
     with smtp_server(handler) as controller:
         plain_server(monkeypatch, controller)
