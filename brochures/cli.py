@@ -68,6 +68,46 @@ def check(strict: bool) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.option("--to", metavar="ADDRESS", help="The patient's email address (one patient).")
+@click.option("--locale", metavar="CODE", help="The patient's language, e.g. de or pt_BR.")
+@click.option("--name", metavar="NAME", help="The patient's name, for the greeting (optional).")
+@click.option("--consent", is_flag=True,
+              help="The patient agreed to receive email (required with --send and --to).")
+@click.option("--batch", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv",
+              help="Many patients: a CSV file with columns email, locale, name, consent.")
+@click.option("--brochure", metavar="ID", help="The leaflet to send (default: the only one).")
+@click.option("--send", is_flag=True,
+              help="Deliver through the SMTP server set in BROCHURES_SMTP_* "
+                   "(default: write .eml files to output/outbox/).")
+@click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, metavar="MB", help="Refuse a message larger than this.")
+@click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Trust the mail server's certificate if this CA (PEM) signed it.")
+def email(to: str | None, locale: str | None, name: str | None, consent: bool,
+          batch: Path | None, brochure: str | None, send: bool, max_size: float,
+          ca_file: Path | None) -> None:
+    """Email a brochure's screen PDF to patients, each in their own language."""
+    from brochures.emailing import MEGABYTE, EmailOptions, email_leaflets
+
+    if (to is None) == (batch is None):
+        raise click.UsageError("give either --to ADDRESS --locale CODE, or --batch FILE.csv")
+    if to is not None and not locale:
+        raise click.UsageError("--to needs --locale CODE (the patient's language)")
+    if batch is not None and (locale or name or consent):
+        raise click.UsageError("--locale, --name and --consent go with --to; for a batch "
+                               "they are columns of the CSV file")
+    options = EmailOptions(brochure, to, locale, name, consent, batch, send,
+                           int(max_size * MEGABYTE), ca_file)
+    summary = email_leaflets(
+        Project.find(), options, say=lambda text: click.echo(text, err=True),
+        tell=lambda outcome: click.echo(str(outcome), err=outcome.status not in ("sent",
+                                                                               "written")))
+    click.echo(summary.line())
+    if not summary.ok:
+        sys.exit(1)
+
+
 @main.group()
 def i18n() -> None:
     """Extract, start, update and compile translations."""

@@ -54,3 +54,21 @@ def _likely_script(locale: Locale) -> str:
             if len(parts) > 1 and len(parts[1]) == 4:
                 return parts[1]
     return "Latn"
+
+
+def closest_locale(code: str, available: list[str]) -> str | None:
+    """The catalog in ``available`` that best serves a reader of ``code``, or None.
+
+    Exact code first, then a catalog of the same language written in the same script
+    (``pt_BR`` -> ``pt``, ``zh_CN`` -> ``zh_Hans``); never another script, since a reader
+    of Shahmukhi (``pa_PK``) cannot read Gurmukhi (``pa``). Regional catalogs come last.
+    """
+    wanted = locale_info(code)
+    by_code = {c.lower(): c for c in available}
+    if code.replace("-", "_").lower() in by_code:
+        return by_code[code.replace("-", "_").lower()]
+    same = [c for c in available
+            if (locale_info(c).language, locale_info(c).script) == (wanted.language,
+                                                                    wanted.script)]
+    same.sort(key=lambda c: (parse_locale(c).territory is not None, c))
+    return same[0] if same else None

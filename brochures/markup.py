@@ -27,6 +27,12 @@ def sanitize(text: str) -> Markup:
     return Markup(cleaned)
 
 
+def plain_text(text: str) -> str:
+    """``text`` without any markup, entities decoded and white space collapsed (for plain
+    text such as an email's subject or its text part)."""
+    return Markup(sanitize(text)).striptags()
+
+
 def tags(text: str) -> list[str]:
     """The inline tags of a message, as a comparable list like ``['<a href>', '</a>']``."""
     result = []

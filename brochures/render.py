@@ -18,22 +18,47 @@ from brochures.content import FIGURES, Block, Brochure, Clinic, Message, Section
 from brochures.errors import BrochuresError, Location
 from brochures.fonts import FontConfig
 from brochures.locales import LocaleInfo
-from brochures.markup import sanitize
+from brochures.markup import plain_text, sanitize
 from brochures.variants import Variant
 
 _PAGE_FIELDS = re.compile(r"\[\[(page|pages)\]\]")
 
 
-def make_environment(templates_dir: str) -> jinja2.Environment:
-    """The Jinja2 environment: autoescape, undefined names are errors, gettext installed."""
+def make_environment(templates_dir: str, autoescape: bool = True) -> jinja2.Environment:
+    """The Jinja2 environment: autoescape (HTML), undefined names are errors, i18n extension."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
-        autoescape=True,
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
     )
     env.filters["css_counter"] = css_counter
     return env
+
+
+def install_translator(env: jinja2.Environment, translator: Translator, html: bool = True
+                       ) -> None:
+    """Make ``_()`` and friends in ``env`` translate through ``translator``.
+
+    Translations are sanitized HTML for HTML templates and plain text for text templates,
+    so a translator's markup can never inject anything either way.
+    """
+    clean = (lambda text: str(sanitize(text))) if html else plain_text
+
+    def gettext(message: str) -> str:
+        return clean(translator.gettext(message))
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return clean(translator.ngettext(singular, plural, n))
+
+    def pgettext(context: str, message: str) -> str:
+        return clean(translator.pgettext(context, message))
+
+    def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+        return clean(translator.npgettext(context, singular, plural, n))
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext,
+                                  npgettext=npgettext)
 
 
 @dataclass(frozen=True)
@@ -100,20 +125,7 @@ class Renderer:
 
     def _render(self, brochure: Brochure, clinic: Clinic, info: LocaleInfo, variant: Variant,
                 translator: Translator, draft: bool, reviewed: str | None) -> str:
-        def gettext(message: str) -> str:
-            return str(sanitize(translator.gettext(message)))
-
-        def ngettext(singular: str, plural: str, n: int) -> str:
-            return str(sanitize(translator.ngettext(singular, plural, n)))
-
-        def pgettext(context: str, message: str) -> str:
-            return str(sanitize(translator.pgettext(context, message)))
-
-        def npgettext(context: str, singular: str, plural: str, n: int) -> str:
-            return str(sanitize(translator.npgettext(context, singular, plural, n)))
-
-        self.env.install_gettext_callables(gettext, ngettext, newstyle=True,
-                                           pgettext=pgettext, npgettext=npgettext)
+        install_translator(self.env, translator)
         template_path = f"{self.env.loader.searchpath[0]}/{variant.template}"  # type: ignore[union-attr]
         context: dict[str, Any] = {
             "brochure": _brochure_view(brochure, info, translator),
