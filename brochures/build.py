@@ -8,15 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from brochures.engine import RenderResult
+from typing import TYPE_CHECKING
+
+from brochures.deps import Digests, document_inputs
 from brochures.errors import BrochuresError, Location
-from brochures.check import catalog_diagnostics, content_warnings
-from brochures.gallery import write_gallery
-from brochures.plan import DocumentPlan, gather, locale_blocks, plan_documents
-from brochures.pool import render_all
 from brochures.project import Project
 from brochures.publish import (DocumentRecord, is_current, publish_document, read_manifest,
                                write_manifest)
+from brochures.variants import DEFAULT_VARIANTS, VARIANTS
+
+if TYPE_CHECKING:
+    from brochures.engine import RenderResult
+    from brochures.plan import DocumentPlan
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,20 @@ def build(project: Project, options: BuildOptions,
     """Build the requested documents into the output folder; see DESIGN.md for the flow."""
     started = time.monotonic()
     output = (options.output or project.root / "output").resolve()
+    records = read_manifest(output)
+    current = _all_current(project, options, output, records)
+    if current is not None:  # nothing changed: no need to load, check or render anything
+        summary = BuildSummary(current=current, seconds=time.monotonic() - started)
+        summary.drafts = [r.path for r in records.values() if r.draft and r.path in current]
+        for path in summary.drafts:
+            say(f"warning: {path}: translation incomplete, marked as a draft on every page")
+        return summary
+    # Heavy imports (Babel, Jinja2, fontTools) only when something is to be built.
+    from brochures.check import catalog_diagnostics, content_warnings
+    from brochures.gallery import write_gallery
+    from brochures.plan import gather, locale_blocks, plan_documents
+    from brochures.pool import render_all
+
     site = gather(project, options.brochures, options.locales, options.variants)
     diagnostics = catalog_diagnostics(site)
     for found in [content_warnings(site), *diagnostics.values()]:
@@ -65,7 +82,6 @@ def build(project: Project, options: BuildOptions,
     if any(v.print_boxes for v in site.variants) and not options.icc:
         say("note: print PDFs are not PDF/X: no CMYK output profile was given "
             "(use --icc FILE with your print shop's profile)")
-    records = read_manifest(output)
     summary = BuildSummary()
     todo: list[DocumentPlan] = []
     for plan in plans:
@@ -103,7 +119,39 @@ def build(project: Project, options: BuildOptions,
 def _record(plan: DocumentPlan, result: RenderResult) -> DocumentRecord:
     return DocumentRecord(plan.brochure, plan.locale, plan.variant, plan.path, result.pages,
                           len(result.pdf), result.sha256, plan.draft, plan.inputs,
-                          plan.built_from, result.note)
+                          plan.built_from, result.note, plan.fonts)
+
+
+def _all_current(project: Project, options: BuildOptions, output: Path,
+                 records: dict[tuple[str, str, str], DocumentRecord]) -> list[str] | None:
+    """The paths of the requested documents when every one is up to date, else None.
+
+    Decided from file digests alone, so that a build with nothing to do takes a moment.
+    Anything unusual (a new document, --strict, an unknown name, a missing gallery) says
+    None and the full build decides.
+    """
+    if options.force or options.strict or not (output / "index.html").is_file():
+        return None
+    available = project.brochure_paths()
+    catalogs = project.catalog_locales()
+    wanted = (options.brochures or tuple(available), options.locales or tuple(catalogs),
+              options.variants or DEFAULT_VARIANTS)
+    if (not set(wanted[0]) <= set(available) or not set(wanted[1]) <= set(catalogs)
+            or not set(wanted[2]) <= set(VARIANTS)):
+        return None
+    digests, paths = Digests(), []
+    for brochure in wanted[0]:
+        for locale in wanted[1]:
+            for name in wanted[2]:
+                record = records.get((brochure, locale, name))
+                if record is None:
+                    return None
+                inputs = document_inputs(project, digests, available[brochure], locale,
+                                         VARIANTS[name], list(record.fonts), options.icc)
+                if not is_current(record, output, inputs):
+                    return None
+                paths.append(record.path)
+    return paths
 
 
 def _check_writable(output: Path) -> None:

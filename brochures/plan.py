@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import difflib
-import hashlib
 import html as htmllib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any
 
 from brochures import __version__
 from brochures.catalogs import Translator, translator_for
+from brochures.deps import Digests, document_inputs
 from brochures.content import Brochure, Clinic, load_brochure, load_clinic
 from brochures.engine import ENGINE_MARK, RenderJob
 from brochures.errors import BrochuresError, Diagnostic, Location, raise_if_errors
@@ -51,6 +50,7 @@ class DocumentPlan:
     draft: bool = False
     job: RenderJob | None = None
     error: str | None = None
+    fonts: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -95,23 +95,6 @@ def gather(project: Project, brochure_ids: tuple[str, ...] = (), locales: tuple[
     assert clinic is not None
     return Site(project, clinic, brochures, codes, chosen, load_font_config(project.templates),
                 translators)
-
-
-def _digest(*parts: Any) -> str:
-    sha = hashlib.sha256()
-    for part in parts:
-        sha.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True,
-                                                                   default=str).encode())
-        sha.update(b"\0")
-    return sha.hexdigest()
-
-
-def _asset_digest(project: Project) -> str:
-    """Digest of every stylesheet, image and config file a leaflet may read."""
-    files = sorted(p for root in (project.templates, project.content / "assets")
-                   if root.is_dir() for p in root.rglob("*") if p.is_file()
-                   and "email" not in p.relative_to(project.root).parts)
-    return _digest(*[(str(p.relative_to(project.root)), p.read_bytes()) for p in files])
 
 
 def _body_text(html: str) -> str:
@@ -188,8 +171,8 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
     blocked = blocked or {}
     project = site.project
     icc_css = output_intent_css(icc) if icc else ""
+    digests = Digests()
     renderer = Renderer(str(project.templates), site.fonts)
-    assets = _asset_digest(project)
     plans = []
     for brochure in site.brochures.values():
         for code in site.locales:
@@ -228,8 +211,9 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                     "variant": variant.name,
                     "reviewed": reviewed_on.isoformat() if reviewed_on else None,
                 }
-                inputs = _digest(html, variant.settings(), sorted(pdf_options.items()), assets,
-                                 __version__, [face.identity() for face in faces])
+                fonts = [f"{face.file}#{face.index}" for face in faces]
+                inputs = document_inputs(project, digests, brochure.path, code, variant, fonts,
+                                         icc)
                 job = None if error else RenderJob(
                     f"{brochure.id}/{code}/{variant.name}", html,
                     project.templates.as_uri() + "/",
@@ -240,5 +224,5 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                     tuple(variant.copyfit.sizes()) if variant.copyfit else (),
                     variant.print_boxes, info.rtl)
                 plans.append(DocumentPlan(brochure.id, code, variant.name, path, inputs,
-                                          built_from, page.draft, job, error))
+                                          built_from, page.draft, job, error, tuple(fonts)))
     return plans

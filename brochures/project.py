@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from typing import TYPE_CHECKING
 
 from brochures.errors import BrochuresError, Location
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 SOURCE_LOCALE = "en"
 DOMAIN = "messages"
@@ -64,6 +67,8 @@ class Project:
 
 def parse_locale(code: str) -> Locale:
     """A Babel locale for a catalog code such as ``pt``, ``zh_Hans`` or ``pa``."""
+    from babel import Locale, UnknownLocaleError  # Babel's data loads slowly: only when needed
+
     try:
         return Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError):

@@ -27,6 +27,7 @@ class DocumentRecord:
     inputs: str          # digest of everything the document was built from
     built_from: dict[str, Any]
     layout: str | None = None  # what the layout decided, e.g. the trifold's type size
+    fonts: tuple[str, ...] = ()  # the font faces used, "path#index"
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -1,0 +1,69 @@
+"""What each document is built from, digested without rendering: decides what to rebuild."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from brochures import __version__
+from brochures.project import Project
+from brochures.variants import Variant
+
+FONTS_FILE = "fonts.yaml"
+
+
+class Digests:
+    """sha256 of files, each read once per build."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, str] = {}
+
+    def file(self, path: Path) -> str:
+        if path not in self._seen:
+            try:
+                self._seen[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self._seen[path] = "missing"
+        return self._seen[path]
+
+
+def _tree(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def dependencies(project: Project, brochure: Path, locale: str, variant: Variant,
+                 icc: Path | None = None) -> list[Path]:
+    """Every file one document is made from: content, catalog, templates, styles, images."""
+    templates = project.templates
+    files = [brochure, project.content / "clinic.yaml", *_tree(project.content / "assets"),
+             project.po_path(locale), templates / variant.template,
+             *_tree(templates / "partials"), *_tree(templates / "images"),
+             *(templates / sheet for sheet in variant.stylesheets), templates / FONTS_FILE]
+    if icc is not None and variant.print_boxes:
+        files.append(icc)
+    return files
+
+
+def font_identity(face: str) -> str:
+    """``path#index`` of a font face, with its size and time: changes when the font does."""
+    path = Path(face.rsplit("#", 1)[0])
+    try:
+        stat = path.stat()
+    except OSError:
+        return f"{face}:missing"
+    return f"{face}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def document_inputs(project: Project, digests: Digests, brochure: Path, locale: str,
+                    variant: Variant, fonts: list[str], icc: Path | None = None) -> str:
+    """One digest of everything a document depends on, the tool's version included."""
+    parts = {
+        "tool": __version__,
+        "variant": variant.settings(),
+        "files": [(str(p.relative_to(project.root)) if p.is_relative_to(project.root)
+                   else str(p), digests.file(p))
+                  for p in dependencies(project, brochure, locale, variant, icc)],
+        "fonts": [font_identity(face) for face in fonts],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
