@@ -45,10 +45,12 @@ class BuildSummary:
     drafts: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0  # the largest rendering process
 
     def line(self) -> str:
+        memory = f", largest renderer {self.peak_rss_mb:.0f} MB" if self.built else ""
         return (f"{len(self.built)} built, {len(self.current)} up to date, "
-                f"{len(self.failed)} failed in {self.seconds:.1f} s")
+                f"{len(self.failed)} failed in {self.seconds:.1f} s{memory}")
 
 
 def build(project: Project, options: BuildOptions,
@@ -102,6 +104,7 @@ def build(project: Project, options: BuildOptions,
     jobs = options.jobs or os.cpu_count() or 1
     for result in render_all([plan.job for plan in todo if plan.job], jobs, progress):
         plan = by_key[result.key]
+        summary.peak_rss_mb = max(summary.peak_rss_mb, result.peak_rss_mb)
         if result.error:
             summary.failed.append(result.error)
             continue

@@ -41,6 +41,7 @@ class RenderResult:
     pages: int = 0
     error: str | None = None
     note: str | None = None      # e.g. the type size copyfit chose
+    peak_rss_mb: float = 0.0     # the rendering process's largest resident size so far
 
     @property
     def sha256(self) -> str:
@@ -81,7 +82,7 @@ def render_pdf(job: RenderJob) -> RenderResult:
             from brochures.impose import set_bleed_box
 
             pdf = set_bleed_box(pdf, BLEED_MM)
-        return RenderResult(job.key, pdf, pages, note=note)
+        return RenderResult(job.key, pdf, pages, note=note, peak_rss_mb=_peak_rss_mb())
     except RefusedFetch as exc:
         return RenderResult(job.key, error=f"{job.key}: {exc}")
     except BrochuresError as exc:
@@ -89,6 +90,12 @@ def render_pdf(job: RenderJob) -> RenderResult:
     finally:
         logger.removeHandler(collect)
         gc.collect()  # CJK layouts otherwise keep hundreds of MB alive between documents
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
 def _document(job: RenderJob, html: str) -> Any:
