@@ -82,6 +82,10 @@ def render_pdf(job: RenderJob) -> RenderResult:
             from brochures.impose import set_bleed_box
 
             pdf = set_bleed_box(pdf, BLEED_MM)
+        if dict(job.pdf_options).get("pdf_tags"):
+            from brochures.impose import mark_artifacts
+
+            pdf = mark_artifacts(pdf)
         return RenderResult(job.key, pdf, pages, note=note, peak_rss_mb=_peak_rss_mb())
     except RefusedFetch as exc:
         return RenderResult(job.key, error=f"{job.key}: {exc}")

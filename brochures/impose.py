@@ -1,13 +1,13 @@
-"""PDF post-processing with pypdf: booklet imposition and print-shop page boxes."""
+"""PDF post-processing with pikepdf: booklet imposition, print boxes, artifact marking."""
 
 from __future__ import annotations
 
 import io
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import ArrayObject, FloatObject, NameObject
+import pikepdf
 
 MM = 72 / 25.4
+A4_LANDSCAPE = (297 * MM, 210 * MM)
 
 
 def saddle_stitch_order(pages: int, rtl: bool = False) -> list[tuple[int, int]]:
@@ -20,21 +20,15 @@ def saddle_stitch_order(pages: int, rtl: bool = False) -> list[tuple[int, int]]:
         raise ValueError(f"a saddle-stitched booklet needs a multiple of 4 pages, not {pages}")
     sides = []
     for sheet in range(pages // 4):
-        outer = (pages - 2 * sheet, 2 * sheet + 1)
-        inner = (2 * sheet + 2, pages - 2 * sheet - 1)
-        sides += [outer, inner]
+        sides += [(pages - 2 * sheet, 2 * sheet + 1), (2 * sheet + 2, pages - 2 * sheet - 1)]
     return [(right, left) for left, right in sides] if rtl else sides
 
 
-def _copy_document_info(reader: PdfReader, writer: PdfWriter) -> None:
-    if reader.metadata:
-        writer.add_metadata({key: str(value) for key, value in reader.metadata.items()})
-    lang = reader.trailer["/Root"].get("/Lang")
-    if lang is not None:
-        writer._root_object[NameObject("/Lang")] = lang
-
-
-A4_LANDSCAPE = (297 * MM, 210 * MM)
+def _save(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True, deterministic_id=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
 
 
 def impose_booklet(pdf: bytes, rtl: bool = False) -> tuple[bytes, int]:
@@ -42,33 +36,86 @@ def impose_booklet(pdf: bytes, rtl: bool = False) -> tuple[bytes, int]:
 
     A5 is 148 mm wide, so two of them leave 1 mm: the pages meet at the fold, centred.
     """
-    reader = PdfReader(io.BytesIO(pdf))
-    pages = reader.pages
-    width = float(pages[0].mediabox.width)
-    sheet_width, sheet_height = A4_LANDSCAPE
-    fold = sheet_width / 2
-    writer = PdfWriter()
-    for left, right in saddle_stitch_order(len(pages), rtl):
-        side = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
-        side.merge_transformed_page(pages[left - 1], Transformation().translate(fold - width, 0))
-        side.merge_transformed_page(pages[right - 1], Transformation().translate(fold, 0))
-        writer.add_page(side)
-    _copy_document_info(reader, writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
+    with pikepdf.open(io.BytesIO(pdf)) as source, pikepdf.new() as target:
+        pages = source.pages
+        width = float(pages[0].mediabox[2] - pages[0].mediabox[0])
+        height = float(pages[0].mediabox[3] - pages[0].mediabox[1])
+        sheet_width, sheet_height = A4_LANDSCAPE
+        fold, bottom = sheet_width / 2, (sheet_height - height) / 2
+        forms = [target.copy_foreign(page.as_form_xobject()) for page in pages]
+        for left, right in saddle_stitch_order(len(pages), rtl):
+            side = target.add_blank_page(page_size=(sheet_width, sheet_height))
+            # Each half shows one page as a form XObject; names are fixed so that the same
+            # input always gives the same bytes.
+            side.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary({
+                "/L": forms[left - 1], "/R": forms[right - 1]}))
+            side.obj.Contents = target.make_stream(
+                f"q 1 0 0 1 {fold - width:.4f} {bottom:.4f} cm /L Do Q\n"
+                f"q 1 0 0 1 {fold:.4f} {bottom:.4f} cm /R Do Q\n".encode())
+        target.docinfo = target.copy_foreign(source.docinfo)
+        if "/Lang" in source.Root:
+            target.Root.Lang = source.Root.Lang
+        return _save(target), len(target.pages)
 
 
 def set_bleed_box(pdf: bytes, bleed_mm: float) -> bytes:
     """Set every page's BleedBox exactly ``bleed_mm`` outside its TrimBox."""
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
     bleed = bleed_mm * MM
-    for page in writer.pages:
-        left, bottom, right, top = (float(v) for v in page.trimbox)
-        page[NameObject("/BleedBox")] = ArrayObject(
-            FloatObject(round(v, 4)) for v in (left - bleed, bottom - bleed,
-                                               right + bleed, top + bleed))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            left, bottom, right, top = (float(v) for v in page.trimbox)
+            page.obj.BleedBox = pikepdf.Array([round(left - bleed, 4), round(bottom - bleed, 4),
+                                               round(right + bleed, 4), round(top + bleed, 4)])
+        return _save(document)
+
+
+def _linked(tree: pikepdf.Object) -> set[tuple[int, int]]:
+    """(page object number, MCID) of all marked content the structure tree reaches."""
+    found: set[tuple[int, int]] = set()
+    stack: list[tuple[pikepdf.Object, int | None]] = [(tree, None)]
+    while stack:
+        node, page = stack.pop()
+        if isinstance(node, int):
+            if page is not None:
+                found.add((page, int(node)))
+            continue
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if "/Pg" in node:
+            page = node.Pg.objgen[0]
+        if "/MCID" in node and page is not None:
+            found.add((page, int(node.MCID)))
+        kids = node.get("/K")
+        if kids is not None:
+            stack.extend((kid, page) for kid in (kids if isinstance(kids, pikepdf.Array)
+                                                 else [kids]))
+    return found
+
+
+def mark_artifacts(pdf: bytes) -> bytes:
+    """Mark running headers and footers as artifacts in a tagged PDF.
+
+    WeasyPrint 70 gives page-margin text marked-content ids that no structure element
+    reaches (PDF 1.7 has no artifact element). PDF/UA wants such content marked as an
+    artifact, so that screen readers skip it: each unreached ``/Tag <</MCID n>> BDC``
+    becomes ``/Artifact BMC``.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        if "/StructTreeRoot" not in document.Root:
+            return pdf
+        linked = _linked(document.Root.StructTreeRoot)
+        for page in document.pages:
+            number = page.obj.objgen[0]
+            operations, changed = [], False
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if (str(operator) == "BDC" and len(operands) == 2
+                        and isinstance(operands[1], pikepdf.Dictionary)
+                        and "/MCID" in operands[1]
+                        and (number, int(operands[1].MCID)) not in linked):
+                    operands, operator = [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
+                    changed = True
+                operations.append((operands, operator))
+            if changed:
+                page.obj.Contents = document.make_stream(
+                    pikepdf.unparse_content_stream(operations))
+        return _save(document)

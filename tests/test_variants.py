@@ -142,6 +142,16 @@ def test_screen_pdf_is_tagged_and_accessible(built, locale):
     assert any(uri.startswith("https:") for uri in links)
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+def test_screen_running_footer_is_an_artifact_and_the_body_is_tagged(built, locale):
+    with pdfplumber.open(built.pdf(locale, "screen")) as pdf:
+        for page in pdf.pages:
+            footer = {c.get("tag") for c in page.chars if c["top"] > page.height - 45}
+            body = {c.get("tag") for c in page.chars if c["top"] < page.height - 70}
+            assert footer == {"Artifact"}, footer
+            assert body and "Artifact" not in body and None not in body
+
+
 def _struct_elements(node):
     node = node.get_object()
     kids = node.get("/K")
