@@ -2,30 +2,76 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, PoFileParser
 
 from brochures.errors import BrochuresError, Location
 from brochures.project import SOURCE_LOCALE, Project
+
+
+class _Parser(PoFileParser):
+    """Babel's strict parser, except that surplus plural forms are left to the checks.
+
+    Babel drops a ``msgstr[n]`` beyond the header's ``nplurals``; the plural-count check
+    reports it for this catalog alone instead of failing the whole build.
+    """
+
+    def _invalid_pofile(self, line: str, lineno: int, msg: str) -> None:
+        if not msg.startswith("msg has more translations than num_plurals"):
+            super()._invalid_pofile(line, lineno, msg)
 
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     """Parse a .po or .pot file; a syntax error names the file and line."""
     try:
         with path.open("rb") as handle:
-            return read_po(handle, locale=locale, abort_invalid=True)
+            catalog = Catalog(locale=locale, domain=None, charset=None)
+            _Parser(catalog, ignore_obsolete=False, abort_invalid=True).parse(handle)
+            return catalog
     except FileNotFoundError:
         raise BrochuresError("catalog not found", Location.of(path),
                              "Create it with `brochures i18n init CODE`.") from None
     except PoFileError as exc:
         raise BrochuresError(f"invalid .po file: {exc}", Location.of(path, exc.lineno),
                              "Open it in a .po editor (Poedit) or fix the quoted line.") from None
-    except (UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
         raise BrochuresError(f"cannot read catalog: {exc}", Location.of(path),
                              "Save the catalog as UTF-8 .po file.") from None
+    except ValueError as exc:
+        raise BrochuresError(f"cannot read the catalog header: {exc}", Location.of(path, 1),
+                             "Check the header lines (Plural-Forms: nplurals=2; plural=(n != 1);"
+                             ") or let a .po editor set them.") from None
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a catalog file says literally, where Babel fills in defaults."""
+
+    plural_forms: str | None          # the Plural-Forms header, None when it is missing
+    forms: dict[int, int]             # line of each plural msgid -> msgstr[n] lines written
+
+
+def written(path: Path) -> Written:
+    """The Plural-Forms header and the plural forms of each message, as written in the file."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("msgstr")), len(lines))
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    header = "".join(re.findall(r'^(?:msgstr)?\s*"(.*)"\s*$', "\n".join(lines[start:end]),
+                                re.M))
+    plural = next((entry.split(":", 1)[1].strip() for entry in header.split("\\n")
+                   if entry.lower().startswith("plural-forms:")), None)
+    forms: dict[int, int] = {}
+    current = 0
+    for number, line in enumerate(lines, 1):
+        if line.startswith("msgid "):
+            current = number
+        elif line.startswith("msgstr["):
+            forms[current] = forms.get(current, 0) + 1
+    return Written(plural, forms)
 
 
 @dataclass

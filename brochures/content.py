@@ -59,6 +59,7 @@ class Brochure:
     summary: Message | None
     sections: tuple[Section, ...]
     trifold: tuple[str, ...] = ()
+    review_by_line: int | None = None
 
     def messages(self) -> Iterator[Message]:
         """Every translatable message, in document order."""
@@ -162,7 +163,8 @@ class _BrochureReader(Reader):
         if self.diagnostics or title is None or version is None or None in dates.values():
             return None
         return Brochure(self.brochure_id, self.path, version, dates["published"],
-                        dates["review_by"], title, summary, tuple(sections), trifold)
+                        dates["review_by"], title, summary, tuple(sections), trifold,
+                        top.lines.get("review_by"))
 
     def date(self, mapping: YMap, name: str) -> dt.date | None:
         value = mapping.get(name)
