@@ -24,12 +24,18 @@ ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # one number written three ways, so separators are compared as equal.
 NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3}(?!\d))*(?:[.,]\d+)?")
 SEPARATORS_RE = re.compile(r"[ \u00a0\u202f.,]")
+TAG_RE = re.compile(r"<[^<>]*>")
 LONG_RATIO, LONG_SLACK = 1.8, 20
 
 
 def _digits(text: str) -> str:
     """Any script's decimal digits as ASCII, so ١٢ and 12 compare equal."""
     return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+
+
+def _visible(text: str) -> str:
+    """The text a reader sees: inline tags (and their attributes) left out."""
+    return TAG_RE.sub("", text)
 
 
 def _phones(text: str) -> list[str]:
@@ -40,7 +46,7 @@ def _phones(text: str) -> list[str]:
 
 def _numbers(text: str) -> dict[str, list[str]]:
     """Each number of ``text`` (as written) under a key that ignores its separators."""
-    text = PLACEHOLDER_RE.sub(" ", URL_RE.sub(" ", EMAIL_RE.sub(" ", _digits(text))))
+    text = _visible(PLACEHOLDER_RE.sub(" ", URL_RE.sub(" ", EMAIL_RE.sub(" ", _digits(text)))))
     for phone in _phones(text):  # the contact check compares those
         text = text.replace(phone, " ")
     found: dict[str, list[str]] = {}
@@ -134,7 +140,12 @@ def _diag(path: Path, message: Message, severity: str, code: str, text: str, hin
 def check_catalog(catalog: Catalog, path: Path) -> list[Diagnostic]:
     """Every problem of one catalog (read from ``path``), errors and warnings, in file order."""
     literal = written(path)
-    found = list(_header_checks(catalog, literal, path))
+    found = [Diagnostic("error", "po-file", Location.of(path, line),
+                        "this line is not valid .po syntax; it would be read wrongly",
+                        'Put the text in double quotes, writing \\" for a quote inside it; '
+                        "or open the file in a .po editor.")
+             for line in literal.malformed]
+    found += _header_checks(catalog, literal, path)
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
@@ -143,17 +154,17 @@ def check_catalog(catalog: Catalog, path: Path) -> list[Diagnostic]:
 
 
 def _header_checks(catalog: Catalog, literal: Written, path: Path) -> Iterator[Diagnostic]:
-    where = Location.of(path, 1, "header")
     if catalog.fuzzy:
-        yield Diagnostic("error", "fuzzy-header", where,
+        yield Diagnostic("error", "fuzzy-header", Location.of(path, literal.header_line, "header"),
                          "the catalog header is marked fuzzy; gettext tools skip such catalogs",
                          "Remove '#, fuzzy' above the first msgid \"\" once the header is right.")
     header = literal.plural_forms
+    where = Location.of(path, literal.plural_forms_line, "Plural-Forms")
     match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=(.+?);?\s*", header or "")
     if not match:
         yield Diagnostic("error", "plural-forms", where,
-                         "the Plural-Forms header is missing" if header is None else
-                         f"the Plural-Forms header is invalid: {header!r}",
+                         "missing from the catalog header" if header is None else
+                         f"not a valid value: {header!r}",
                          "Let your .po editor set it from the language, or copy it from a "
                          "catalog made by `brochures i18n init CODE`.")
         return
@@ -161,7 +172,7 @@ def _header_checks(catalog: Catalog, literal: Written, path: Path) -> Iterator[D
         gettext.c2py(match[2].strip())
     except (ValueError, SyntaxError, RecursionError) as exc:
         yield Diagnostic("error", "plural-forms", where,
-                         f"the Plural-Forms expression is invalid ({exc})",
+                         f"the plural= expression is invalid ({exc})",
                          "Fix the plural= part, or let your .po editor set it.")
 
 
@@ -197,8 +208,8 @@ def _message_checks(catalog: Catalog, message: Message, literal: Written, path: 
         yield _diag(path, message, "warning", "identical",
                     "translation is identical to the English source",
                     "Translate it, or keep it if the text is the same in your language.")
-    longest = max(len(s) for s in strings)
-    if longest > LONG_RATIO * len(source) + LONG_SLACK:
+    longest, length = max(len(_visible(s)) for s in strings), len(_visible(source))
+    if longest > LONG_RATIO * length + LONG_SLACK:
         yield _diag(path, message, "warning", "too-long",
-                    f"translation is {longest / max(len(source), 1):.1f}x the source's length; "
+                    f"translation is {longest / max(length, 1):.1f}x the source's length; "
                     "it may not fit the layout", "Shorten it if the leaflet overflows.")

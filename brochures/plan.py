@@ -199,7 +199,7 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                     faces, error = (), exc.format_message()
                 if strict and page.draft and error is None:
                     error = (f"{Location.of(project.po_path(code))}: {code}: translation "
-                             f"incomplete ({len(page.missing)} messages missing); "
+                             f"incomplete ({len(page.missing)} message(s) missing); "
                              "--strict builds only complete translations")
                 built_from = {
                     "content": str(brochure.path.relative_to(project.root)),
