@@ -39,9 +39,10 @@ def catalog_diagnostics(site: Site) -> dict[str, list[Diagnostic]]:
     return result
 
 
-def check_project(project: Project, today: dt.date | None = None) -> list[Diagnostic]:
-    """Every diagnostic of the project; content errors raise before catalogs are read."""
-    site = gather(project)
+def check_project(project: Project, locales: tuple[str, ...] = (),
+                  today: dt.date | None = None) -> list[Diagnostic]:
+    """Every diagnostic of the project (of some locales' catalogs); content errors raise."""
+    site = gather(project, locales=locales)
     found = content_warnings(site, today)
     for diagnostics in catalog_diagnostics(site).values():
         found.extend(diagnostics)

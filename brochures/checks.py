@@ -74,13 +74,18 @@ def _formatted(message: Message) -> bool:
 Check = Callable[[str, str], str | None]
 
 
+def _difference(what: str, lost: list[str], added: list[str]) -> str | None:
+    """"numbers differ: missing 2; added 3", or None when nothing differs."""
+    parts = [f"{label} {', '.join(items)}" for label, items in (("missing", lost),
+                                                             ("added", added)) if items]
+    return f"{what} differ: {'; '.join(parts)}" if parts else None
+
+
 def check_placeholders(source: str, translation: str) -> str | None:
     want = Counter(PLACEHOLDER_RE.findall(source))
     got = Counter(PLACEHOLDER_RE.findall(translation))
-    if want != got:
-        return (f"placeholders differ: source has {sorted(want.elements()) or 'none'}, "
-                f"translation has {sorted(got.elements()) or 'none'}")
-    return None
+    return _difference("placeholders", sorted((want - got).elements()),
+                       sorted((got - want).elements()))
 
 
 def lone_percent(translation: str) -> bool:
@@ -89,13 +94,12 @@ def lone_percent(translation: str) -> bool:
 
 
 def check_markup(source: str, translation: str) -> str | None:
-    got = tags(translation)
+    want, got = Counter(tags(source)), Counter(tags(translation))
     outside = sorted({t for t in got if t.strip("</>").split()[0] not in ALLOWED_TAGS})
     if outside:
         return f"markup not allowed in leaflets: {', '.join(outside)}"
-    if tags(source) != got:
-        return f"inline markup differs: source has {tags(source) or 'none'}, translation has {got}"
-    return None
+    return _difference("inline tags", sorted((want - got).elements()),
+                       sorted((got - want).elements()))
 
 
 def check_numbers(source: str, translation: str) -> str | None:
@@ -104,10 +108,7 @@ def check_numbers(source: str, translation: str) -> str | None:
                   for n in forms[len(got.get(key, ())):])
     added = sorted(n for key, forms in got.items()
                    for n in forms[len(want.get(key, ())):])
-    if lost or added:
-        return "numbers differ:" + (f" missing {lost}" if lost else "") + (
-            f" added {added}" if added else "")
-    return None
+    return _difference("numbers", lost, added)
 
 
 def check_contacts(source: str, translation: str) -> str | None:
