@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,10 +30,10 @@ class _Parser(PoFileParser):
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     """Parse a .po or .pot file; a syntax error names the file and line."""
     try:
-        with path.open("rb") as handle:
-            catalog = Catalog(locale=locale, domain=None, charset=None)
-            _Parser(catalog, ignore_obsolete=False, abort_invalid=True).parse(handle)
-            return catalog
+        data = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # as some editors save it
+        catalog = Catalog(locale=locale, domain=None, charset=None)
+        _Parser(catalog, ignore_obsolete=False, abort_invalid=True).parse(io.BytesIO(data))
+        return catalog
     except FileNotFoundError:
         raise BrochuresError("catalog not found", Location.of(path),
                              "Create it with `brochures i18n init CODE`.") from None
@@ -67,7 +69,7 @@ class Written:
 
 def written(path: Path) -> Written:
     """The Plural-Forms header and the plural forms of each message, as written in the file."""
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
     start = next((i for i, line in enumerate(lines) if line.startswith("msgid ")), 0)
     end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
     plural, plural_line = None, start + 1
