@@ -18,7 +18,8 @@ def content_warnings(site: Site, today: dt.date | None = None) -> list[Diagnosti
     for brochure in site.brochures.values():
         if brochure.review_by < today:
             found.append(Diagnostic(
-                "warning", "review-due", Location.of(brochure.path, None, "review_by"),
+                "warning", "review-due",
+                Location.of(brochure.path, brochure.review_by_line, "review_by"),
                 f"the leaflet was due for review on {brochure.review_by.isoformat()}",
                 "Have the content reviewed, then set a new version and review_by date."))
     return found
@@ -28,17 +29,20 @@ def catalog_diagnostics(site: Site) -> dict[str, list[Diagnostic]]:
     """The diagnostics of each locale's catalog (the source locale has none)."""
     result = {}
     for code in site.locales:
-        translator = site.translators[code]
-        if code == SOURCE_LOCALE or translator.catalog is None:
+        translator = site.translators.get(code)
+        if code in site.unreadable:
+            result[code] = [site.unreadable[code]]
+        elif code == SOURCE_LOCALE or translator is None or translator.catalog is None:
             result[code] = []
         else:
             result[code] = check_catalog(translator.catalog, site.project.po_path(code))
     return result
 
 
-def check_project(project: Project, today: dt.date | None = None) -> list[Diagnostic]:
-    """Every diagnostic of the project; content errors raise before catalogs are read."""
-    site = gather(project)
+def check_project(project: Project, locales: tuple[str, ...] = (),
+                  today: dt.date | None = None) -> list[Diagnostic]:
+    """Every diagnostic of the project (of some locales' catalogs); content errors raise."""
+    site = gather(project, locales=locales)
     found = content_warnings(site, today)
     for diagnostics in catalog_diagnostics(site).values():
         found.extend(diagnostics)

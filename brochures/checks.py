@@ -11,6 +11,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
+from brochures.catalogs import Written, written
 from brochures.errors import Diagnostic, Location
 from brochures.markup import ALLOWED_TAGS, tags
 
@@ -18,6 +19,12 @@ PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+", re.I)
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_RE = re.compile(r"\+?\d[\d ()-]{6,}\d")
+ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A number with optional digit groups and decimals; "1,000.5", "1.000,5" and "1 000,5" are
+# one number written three ways, so separators are compared as equal.
+NUMBER_RE = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3}(?!\d))*(?:[.,]\d+)?")
+SEPARATORS_RE = re.compile(r"[ \u00a0\u202f.,]")
+TAG_RE = re.compile(r"<[^<>]*>")
 LONG_RATIO, LONG_SLACK = 1.8, 20
 
 
@@ -26,9 +33,26 @@ def _digits(text: str) -> str:
     return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
 
 
-def _numbers(text: str) -> Counter:
-    text = PLACEHOLDER_RE.sub(" ", URL_RE.sub(" ", EMAIL_RE.sub(" ", text)))
-    return Counter(re.findall(r"\d+(?:[.,]\d+)?", _digits(text)))
+def _visible(text: str) -> str:
+    """The text a reader sees: inline tags (and their attributes) left out."""
+    return TAG_RE.sub("", text)
+
+
+def _phones(text: str) -> list[str]:
+    """Phone numbers: eight digits or more, dates such as 2022-10-30 excepted."""
+    return [found for found in PHONE_RE.findall(text)
+            if sum(c.isdigit() for c in found) >= 8 and not ISO_DATE_RE.fullmatch(found)]
+
+
+def _numbers(text: str) -> dict[str, list[str]]:
+    """Each number of ``text`` (as written) under a key that ignores its separators."""
+    text = _visible(PLACEHOLDER_RE.sub(" ", URL_RE.sub(" ", EMAIL_RE.sub(" ", _digits(text)))))
+    for phone in _phones(text):  # the contact check compares those
+        text = text.replace(phone, " ")
+    found: dict[str, list[str]] = {}
+    for number in NUMBER_RE.findall(text):
+        found.setdefault(SEPARATORS_RE.sub(".", number), []).append(number)
+    return found
 
 
 def _strings(message: Message) -> list[str]:
@@ -41,45 +65,60 @@ def _source(message: Message) -> str:
     return message.id[0] if isinstance(message.id, (list, tuple)) else message.id
 
 
+def _formatted(message: Message) -> bool:
+    """Whether the text goes through %-formatting: template strings do, content does not."""
+    return not message.locations or any(not path.startswith("content/")
+                                        for path, _ in message.locations)
+
+
 Check = Callable[[str, str], str | None]
 
 
+def _difference(what: str, lost: list[str], added: list[str]) -> str | None:
+    """"numbers differ: missing 2; added 3", or None when nothing differs."""
+    parts = [f"{label} {', '.join(items)}" for label, items in (("missing", lost),
+                                                             ("added", added)) if items]
+    return f"{what} differ: {'; '.join(parts)}" if parts else None
+
+
 def check_placeholders(source: str, translation: str) -> str | None:
-    want, got = Counter(PLACEHOLDER_RE.findall(source)), Counter(PLACEHOLDER_RE.findall(translation))
-    if want != got:
-        return (f"placeholders differ: source has {sorted(want.elements()) or 'none'}, "
-                f"translation has {sorted(got.elements()) or 'none'}")
-    if "%" in PLACEHOLDER_RE.sub("", translation).replace("%%", ""):
-        return "a lone '%' would break the placeholders; write '%%' for a percent sign"
-    return None
+    want = Counter(PLACEHOLDER_RE.findall(source))
+    got = Counter(PLACEHOLDER_RE.findall(translation))
+    return _difference("placeholders", sorted((want - got).elements()),
+                       sorted((got - want).elements()))
+
+
+def lone_percent(translation: str) -> bool:
+    """A '%' that is neither a placeholder nor '%%' breaks %-formatting of the message."""
+    return "%" in PLACEHOLDER_RE.sub("", translation).replace("%%", "")
 
 
 def check_markup(source: str, translation: str) -> str | None:
-    got = tags(translation)
+    want, got = Counter(tags(source)), Counter(tags(translation))
     outside = sorted({t for t in got if t.strip("</>").split()[0] not in ALLOWED_TAGS})
     if outside:
         return f"markup not allowed in leaflets: {', '.join(outside)}"
-    if tags(source) != got:
-        return f"inline markup differs: source has {tags(source) or 'none'}, translation has {got}"
-    return None
+    return _difference("inline tags", sorted((want - got).elements()),
+                       sorted((got - want).elements()))
 
 
 def check_numbers(source: str, translation: str) -> str | None:
     want, got = _numbers(source), _numbers(translation)
-    if want != got:
-        lost = sorted((want - got).elements())
-        added = sorted((got - want).elements())
-        return "numbers differ:" + (f" missing {lost}" if lost else "") + (
-            f" added {added}" if added else "")
-    return None
+    lost = sorted(n for key, forms in want.items()
+                  for n in forms[len(got.get(key, ())):])
+    added = sorted(n for key, forms in got.items()
+                   for n in forms[len(want.get(key, ())):])
+    return _difference("numbers", lost, added)
 
 
 def check_contacts(source: str, translation: str) -> str | None:
-    for kind, pattern in (("URL", URL_RE), ("email address", EMAIL_RE), ("phone number", PHONE_RE)):
-        for found in pattern.findall(source):
+    source, translation = _digits(source), _digits(translation)
+    for kind, find in (("URL", URL_RE.findall), ("email address", EMAIL_RE.findall),
+                       ("phone number", _phones)):
+        for found in find(source):
             if found not in translation:
                 return f"the {kind} {found!r} must appear unchanged"
-        for found in pattern.findall(translation):
+        for found in find(translation):
             if found not in source:
                 return f"the translation adds the {kind} {found!r}"
     return None
@@ -100,47 +139,58 @@ def _diag(path: Path, message: Message, severity: str, code: str, text: str, hin
 
 
 def check_catalog(catalog: Catalog, path: Path) -> list[Diagnostic]:
-    """Every problem of one catalog, errors and warnings, in file order."""
-    found = list(_header_checks(catalog, path))
+    """Every problem of one catalog (read from ``path``), errors and warnings, in file order."""
+    literal = written(path)
+    found = [Diagnostic("error", "po-file", Location.of(path, line),
+                        "this line is not valid .po syntax; it would be read wrongly",
+                        'Put the text in double quotes, writing \\" for a quote inside it; '
+                        "or open the file in a .po editor.")
+             for line in literal.malformed]
+    found += _header_checks(catalog, literal, path)
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        found.extend(_message_checks(catalog, message, path))
+        found.extend(_message_checks(catalog, message, literal, path))
     return found
 
 
-def _header_checks(catalog: Catalog, path: Path) -> Iterator[Diagnostic]:
-    where = Location.of(path, 1, "header")
+def _header_checks(catalog: Catalog, literal: Written, path: Path) -> Iterator[Diagnostic]:
     if catalog.fuzzy:
-        yield Diagnostic("error", "fuzzy-header", where,
+        yield Diagnostic("error", "fuzzy-header", Location.of(path, literal.header_line, "header"),
                          "the catalog header is marked fuzzy; gettext tools skip such catalogs",
                          "Remove '#, fuzzy' above the first msgid \"\" once the header is right.")
-    header = dict(catalog.mime_headers).get("Plural-Forms", "")
-    match = re.fullmatch(r"\s*nplurals=(\d+);\s*plural=(.+?);?\s*", header)
+    header = literal.plural_forms
+    where = Location.of(path, literal.plural_forms_line, "Plural-Forms")
+    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=(.+?);?\s*", header or "")
     if not match:
         yield Diagnostic("error", "plural-forms", where,
-                         f"Plural-Forms header is missing or invalid: {header!r}",
-                         "Let your .po editor set it from the language, or copy it from "
-                         "`brochures i18n init CODE`.")
+                         "missing from the catalog header" if header is None else
+                         f"not a valid value: {header!r}",
+                         "Let your .po editor set it from the language, or copy it from a "
+                         "catalog made by `brochures i18n init CODE`.")
         return
     try:
         gettext.c2py(match[2].strip())
     except (ValueError, SyntaxError, RecursionError) as exc:
         yield Diagnostic("error", "plural-forms", where,
-                         f"Plural-Forms expression is invalid ({exc})", "Fix the plural= part.")
+                         f"the plural= expression is invalid ({exc})",
+                         "Fix the plural= part, or let your .po editor set it.")
 
 
-def _message_checks(catalog: Catalog, message: Message, path: Path) -> Iterator[Diagnostic]:
+def _message_checks(catalog: Catalog, message: Message, literal: Written, path: Path
+                    ) -> Iterator[Diagnostic]:
     strings = _strings(message)
     if not strings:
         return
     source = _source(message)
     if message.pluralizable:
-        if len(message.string) != catalog.num_plurals:
+        count = literal.forms.get(message.lineno, len(message.string))
+        if count != catalog.num_plurals:
             yield _diag(path, message, "error", "plural-count",
-                        f"{len(message.string)} plural forms given, the header says "
+                        f"{count} plural form(s) given, the Plural-Forms header says "
                         f"{catalog.num_plurals}",
-                        "Give one msgstr[n] for each plural form of the language.")
+                        "Give one msgstr[n] for each plural form, msgstr[0] to "
+                        f"msgstr[{catalog.num_plurals - 1}].")
     sources = list(message.id) if message.pluralizable else [source]
     for translation in strings:
         for code, (check, hint) in ERROR_CHECKS.items():
@@ -151,12 +201,16 @@ def _message_checks(catalog: Catalog, message: Message, path: Path) -> Iterator[
                     break
             if problem:
                 yield _diag(path, message, "error", code, problem, hint)
+        if _formatted(message) and lone_percent(translation):
+            yield _diag(path, message, "error", "placeholder",
+                        "a lone '%' breaks this message's placeholders",
+                        "Write '%%' for a percent sign in this message.")
     if any(s == source for s in strings) and len(source.split()) >= 3:
         yield _diag(path, message, "warning", "identical",
                     "translation is identical to the English source",
-                    "Translate it, or keep it if the word is the same in your language.")
-    longest = max(len(s) for s in strings)
-    if longest > LONG_RATIO * len(source) + LONG_SLACK:
+                    "Translate it, or keep it if the text is the same in your language.")
+    longest, length = max(len(_visible(s)) for s in strings), len(_visible(source))
+    if longest > LONG_RATIO * length + LONG_SLACK:
         yield _diag(path, message, "warning", "too-long",
-                    f"translation is {longest / max(len(source), 1):.1f}x the source's length; "
+                    f"translation is {longest / max(length, 1):.1f}x the source's length; "
                     "it may not fit the layout", "Shorten it if the leaflet overflows.")

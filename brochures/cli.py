@@ -53,12 +53,14 @@ def build(brochures: tuple[str, ...], locales: tuple[str, ...], variants: tuple[
 
 
 @main.command()
+@click.option("--locale", "locales", multiple=True, metavar="CODE",
+              help="Check only this language's catalog (repeatable).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check(strict: bool) -> None:
+def check(locales: tuple[str, ...], strict: bool) -> None:
     """Check content, clinic details and every translation; build nothing."""
     from brochures.check import check_project
 
-    diagnostics = check_project(Project.find())
+    diagnostics = check_project(Project.find(), locales)
     for diagnostic in diagnostics:
         click.echo(str(diagnostic), err=True)
     errors = sum(d.is_error for d in diagnostics)

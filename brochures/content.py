@@ -66,6 +66,7 @@ class Brochure:
     sections: tuple[Section, ...]
     trifold_flap: tuple[str, ...] = ()
     trifold_inside: tuple[str, ...] = ()
+    review_by_line: int | None = None
 
     def messages(self) -> Iterator[Message]:
         """Every translatable message, in document order."""
@@ -176,7 +177,7 @@ class _BrochureReader(Reader):
             return None
         return Brochure(self.brochure_id, self.path, version, dates["published"],
                         dates["review_by"], title, summary, tuple(sections),
-                        trifold["flap"], trifold["inside"])
+                        trifold["flap"], trifold["inside"], top.lines.get("review_by"))
 
     def date(self, mapping: YMap, name: str) -> dt.date | None:
         value = mapping.get(name)

@@ -65,6 +65,7 @@ class BrochuresError(click.ClickException):
 
     def __init__(self, message: str, location: Location | None = None, hint: str = "") -> None:
         self.location = location
+        self.detail = message
         self.hint = hint
         text = f"{location}: {message}" if location else message
         super().__init__(f"{text}\n    {hint}" if hint else text)
@@ -82,6 +83,11 @@ class CheckFailed(BrochuresError):
 
     def format_message(self) -> str:
         return self.message
+
+
+def as_diagnostic(error: BrochuresError, code: str) -> Diagnostic:
+    """``error`` as an error diagnostic, to report it alongside the checks' findings."""
+    return Diagnostic("error", code, error.location or Location(""), error.detail, error.hint)
 
 
 def raise_if_errors(diagnostics: list[Diagnostic], what: str = "input") -> None:

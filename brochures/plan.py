@@ -15,7 +15,8 @@ from brochures.catalogs import Translator, translator_for
 from brochures.deps import Digests, document_inputs
 from brochures.content import Brochure, Clinic, load_brochure, load_clinic
 from brochures.engine import ENGINE_MARK, RenderJob
-from brochures.errors import BrochuresError, Diagnostic, Location, raise_if_errors
+from brochures.errors import (BrochuresError, Diagnostic, Location, as_diagnostic,
+                              raise_if_errors)
 from brochures.fonts import FontConfig, FontFace, load_font_config, resolve, uncovered
 from brochures.locales import LocaleInfo, locale_info
 from brochures.project import SOURCE_LOCALE, Project
@@ -35,6 +36,7 @@ class Site:
     variants: tuple[Variant, ...]
     fonts: FontConfig
     translators: dict[str, Translator] = field(default_factory=dict)
+    unreadable: dict[str, Diagnostic] = field(default_factory=dict)  # catalogs that failed to parse
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,16 @@ def gather(project: Project, brochure_ids: tuple[str, ...] = (), locales: tuple[
     codes = tuple(locales or known)
     for code in codes:
         locale_info(code)
-    translators = {code: translator_for(project, code) for code in codes}
+    translators, unreadable = {}, {}
+    for code in codes:  # a broken catalog stops its own language only
+        try:
+            translators[code] = translator_for(project, code)
+        except BrochuresError as exc:
+            unreadable[code] = as_diagnostic(exc, "po-file")
     chosen = tuple(get_variant(name) for name in (variants or DEFAULT_VARIANTS))
     assert clinic is not None
     return Site(project, clinic, brochures, codes, chosen, load_font_config(project.templates),
-                translators)
+                translators, unreadable)
 
 
 def _body_text(html: str) -> str:
@@ -132,7 +139,7 @@ def locale_blocks(site: Site, diagnostics: dict[str, list[Diagnostic]], strict: 
     for code in site.locales:
         errors = [d for d in diagnostics.get(code, []) if d.is_error]
         if errors:
-            blocked[code] = (f"{code}: {len(errors)} translation check(s) failed; "
+            blocked[code] = (f"{code}: {len(errors)} error(s) in its catalog; "
                              "its leaflets were not built\n" + "\n".join(map(str, errors)))
         elif strict and code != SOURCE_LOCALE:
             review = review_of(site.translators[code].catalog)
@@ -140,7 +147,7 @@ def locale_blocks(site: Site, diagnostics: dict[str, list[Diagnostic]], strict: 
                 blocked[code] = (
                     f"{Location.of(site.project.po_path(code))}: {code}: translation is "
                     f"{review.state}; --strict builds only translations with a current "
-                    f"review sign-off\n    Have it reviewed, then run "
+                    f"review sign-off\n    Complete the translation, have it reviewed, then run "
                     f"`brochures i18n signoff {code} --by NAME`.")
     return blocked
 
@@ -176,6 +183,11 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
     plans = []
     for brochure in site.brochures.values():
         for code in site.locales:
+            if code in blocked:
+                plans += [DocumentPlan(brochure.id, code, variant.name,
+                                       f"{brochure.id}/{brochure.id}-{code}-{variant.name}.pdf",
+                                       "", {}, error=blocked[code]) for variant in site.variants]
+                continue
             info = locale_info(code)
             translator = site.translators[code]
             review = review_of(translator.catalog) if translator.catalog else None
@@ -183,10 +195,6 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
             reviewed = info.format_date(reviewed_on) if reviewed_on else None
             for variant in site.variants:
                 path = f"{brochure.id}/{brochure.id}-{code}-{variant.name}.pdf"
-                if code in blocked:
-                    plans.append(DocumentPlan(brochure.id, code, variant.name, path, "", {},
-                                              error=blocked[code]))
-                    continue
                 page = renderer.render(brochure, site.clinic, info, variant, translator,
                                        reviewed)
                 html, pdf_options = page.html, dict(variant.pdf_options)
@@ -201,7 +209,7 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                     faces, error = (), exc.format_message()
                 if strict and page.draft and error is None:
                     error = (f"{Location.of(project.po_path(code))}: {code}: translation "
-                             f"incomplete ({len(page.missing)} messages missing); "
+                             f"incomplete ({len(page.missing)} message(s) missing); "
                              "--strict builds only complete translations")
                 built_from = {
                     "content": str(brochure.path.relative_to(project.root)),

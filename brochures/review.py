@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from babel.messages.catalog import Catalog
 
 UNREVIEWED = "Review: not yet reviewed by a clinician-translator."
-_SIGNOFF_RE = re.compile(
-    r"^# Reviewed-by: (?P<by>[^;]+); (?P<date>\d{4}-\d{2}-\d{2}); fingerprint (?P<fp>[0-9a-f]+)$",
-    re.M)
+_SIGNOFF_RE = re.compile(r"# Reviewed-by: (?P<by>[^;]+); (?P<date>\d{4}-\d{2}-\d{2}); "
+                         r"fingerprint (?P<fp>[0-9a-f]{16})")
 
 
 @dataclass(frozen=True)
@@ -39,21 +38,38 @@ def fingerprint(catalog: Catalog) -> str:
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:16]
 
 
+def _signoff(lines: list[str]) -> tuple[int, int, re.Match[str]] | None:
+    """Where the sign-off is in the header comment: lines[start:end], as .po tools may wrap it."""
+    for start, line in enumerate(lines):
+        if not line.startswith("# Reviewed-by:"):
+            continue
+        text = line
+        for end in range(start + 1, min(start + 4, len(lines)) + 1):
+            if match := _SIGNOFF_RE.fullmatch(text.strip()):
+                return start, end, match
+            if end < len(lines):
+                text += " " + lines[end].removeprefix("#").strip()
+    return None
+
+
 def review_of(catalog: Catalog) -> Review:
     """The catalog's recorded sign-off, checked against its current translations."""
-    match = _SIGNOFF_RE.search(catalog.header_comment or "")
-    if not match:
+    found = _signoff((catalog.header_comment or "").splitlines())
+    if not found:
         return Review(None, None, False)
+    match = found[2]
     return Review(match["by"].strip(), dt.date.fromisoformat(match["date"]),
                   match["fp"] == fingerprint(catalog))
 
 
 def sign_off(catalog: Catalog, by: str, on: dt.date) -> None:
     """Record a sign-off by ``by`` on ``on`` for the catalog's current translations."""
-    if not by.strip() or ";" in by or "\n" in by:
+    name = " ".join(by.split())
+    if not name or ";" in name:
         raise ValueError("a reviewer's name must be one line without ';'")
-    lines = [line for line in (catalog.header_comment or "").splitlines()
-             if not _SIGNOFF_RE.match(line) and UNREVIEWED not in line]
-    lines.append(f"# Reviewed-by: {by.strip()}; {on.isoformat()}; "
-                 f"fingerprint {fingerprint(catalog)}")
+    lines = (catalog.header_comment or "").splitlines()
+    while found := _signoff(lines):
+        del lines[found[0]:found[1]]
+    lines = [line for line in lines if UNREVIEWED not in line]
+    lines.append(f"# Reviewed-by: {name}; {on.isoformat()}; fingerprint {fingerprint(catalog)}")
     catalog.header_comment = "\n".join(lines)

@@ -27,6 +27,7 @@ class LocaleStatus:
     review: str
     reviewed_by: str | None
     reviewed_on: str | None
+    failing: tuple[str, ...] = ()  # codes of the checks that fail, e.g. ("placeholder",)
 
     @property
     def total(self) -> int:
@@ -63,7 +64,8 @@ def locale_status(project: Project, code: str) -> tuple[LocaleStatus, list[Diagn
         code, locale_info(code).name, translated, fuzzy, len(messages) - translated - fuzzy,
         len(catalog.obsolete), sum(d.is_error for d in diagnostics),
         sum(not d.is_error for d in diagnostics), review.state, review.by,
-        review.date.isoformat() if review.date else None)
+        review.date.isoformat() if review.date else None,
+        tuple(sorted({d.code for d in diagnostics if d.is_error})))
     return status, diagnostics
 
 
