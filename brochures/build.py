@@ -7,14 +7,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from brochures.deps import Digests, document_inputs
 from brochures.errors import BrochuresError, Location
 from brochures.project import Project
-from brochures.publish import (DocumentRecord, is_current, publish_document, read_manifest,
-                               write_manifest)
+from brochures.publish import (
+    DocumentRecord,
+    is_current,
+    publish_document,
+    read_manifest,
+    write_manifest,
+)
 from brochures.variants import DEFAULT_VARIANTS, VARIANTS
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from datetime import datetime, timezone
+from datetime import datetime
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -69,7 +69,7 @@ def init(project: Project, code: str) -> str:
     catalog.header_comment = (
         f"# {info.english_name} ({info.name}) translation of the brochures leaflets.\n"
         f"# {UNREVIEWED}")
-    catalog.revision_date = datetime.now(timezone.utc)
+    catalog.revision_date = datetime.now(dt.UTC)
     write_atomic(path, po_bytes(catalog))
     return str(path.relative_to(project.root))
 

@@ -12,11 +12,10 @@ from typing import Any
 
 from brochures import __version__
 from brochures.catalogs import Translator, translator_for
-from brochures.deps import Digests, document_inputs
 from brochures.content import Brochure, Clinic, load_brochure, load_clinic
+from brochures.deps import Digests, document_inputs
 from brochures.engine import ENGINE_MARK, RenderJob
-from brochures.errors import (BrochuresError, Diagnostic, Location, as_diagnostic,
-                              raise_if_errors)
+from brochures.errors import BrochuresError, Diagnostic, Location, as_diagnostic, raise_if_errors
 from brochures.fonts import FontConfig, FontFace, load_font_config, resolve, uncovered
 from brochures.locales import LocaleInfo, locale_info
 from brochures.project import SOURCE_LOCALE, Project
@@ -125,9 +124,10 @@ def coverage_error(text: str, info: LocaleInfo, site: Site, families: tuple[str,
             where = Location.of(site.project.po_path(info.code), message.lineno)
             what = f"msgctxt {message.context!r}" if message.context else f"{message.id!r}"
             break
-    others = "".join(f", U+{ord(c):04X}" for c in missing[1:6])
+    others = ", ".join(f"U+{ord(c):04X}" for c in missing[1:6])
+    also = f" (also {others})" if others else ""
     return (f"{where}: {info.code}: character U+{ord(char):04X} {char!r} in {what} is not "
-            f"covered by any configured font ({', '.join(families)}){others and ' (also' + others + ')'}"
+            f"covered by any configured font ({', '.join(families)}){also}"
             f"\n    Fix the translation, or add a font for this script in "
             f"{Location.of(site.fonts.path)}.")
 
@@ -164,8 +164,9 @@ def output_intent_css(icc: Path) -> str:
                              "Give the CMYK output profile your print shop asked for "
                              "(e.g. a FOGRA or GRACoL .icc file).")
     if data[16:20] != b"CMYK":
-        raise BrochuresError(f"the profile's colour space is {data[16:20].decode(errors='replace')!r}"
-                             ", not CMYK", Location.of(icc),
+        space = data[16:20].decode(errors="replace")
+        raise BrochuresError(f"the profile's colour space is {space!r}, not CMYK",
+                             Location.of(icc),
                              "PDF/X-4 needs the CMYK output profile of the printing condition.")
     encoded = base64.b64encode(data).decode()
     return ("@color-profile device-cmyk { src: url(data:application/vnd.iccprofile;base64,"

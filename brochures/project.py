@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from brochures.errors import BrochuresError, Location
@@ -61,7 +60,8 @@ class Project:
 
     def catalog_locales(self) -> list[str]:
         """Every locale that has a catalog, plus the source locale, source first."""
-        found = sorted(p.parent.parent.name for p in self.locales.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+        catalogs = self.locales.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+        found = sorted(path.parent.parent.name for path in catalogs)
         return [SOURCE_LOCALE] + [code for code in found if code != SOURCE_LOCALE]
 
 

@@ -144,9 +144,8 @@ class Renderer:
             raise BrochuresError(f"template syntax error: {exc.message}",
                                  Location.of(exc.filename or template_path, exc.lineno)) from None
         except jinja2.UndefinedError as exc:
-            line = _template_line(exc)
             raise BrochuresError(f"template error: {exc.message}",
-                                 Location.of(template_path, line),
+                                 Location.of(*_template_location(exc, template_path)),
                                  "Use only the variables the renderer passes: brochure, "
                                  "clinic, qr, locale, variant, draft, reviewed.") from None
         except jinja2.TemplateNotFound as exc:
@@ -159,14 +158,15 @@ class Renderer:
                 "Run `brochures check` to find the message.") from None
 
 
-def _template_line(exc: BaseException) -> int | None:
+def _template_location(exc: BaseException, fallback: str) -> tuple[str, int | None]:
+    """The template file and line an error was raised in (partials included)."""
+    found: tuple[str, int | None] = (fallback, None)
     tb = exc.__traceback__
-    line = None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.endswith(".html"):
-            line = tb.tb_lineno
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return found
 
 
 def _text(message: Message | None, translator: Translator) -> Markup | None:

@@ -134,7 +134,8 @@ class Reader:
             return []
         value = mapping[name]
         if not isinstance(value, YList):
-            self.error(mapping.lines[name], _join(key, name), f"expected a list, got {_kind(value)}")
+            self.error(mapping.lines[name], _join(key, name),
+                       f"expected a list, got {_kind(value)}")
             return []
         return list(zip(value, value.lines, strict=True))
 

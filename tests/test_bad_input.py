@@ -43,7 +43,8 @@ def test_missing_required_field_names_the_key(project, earlier):
     path = project / CONTENT
     edit(path, "title: What is laser", "titel: What is laser")
     result = run_cli("build", cwd=project)
-    assert_clean_failure(result, f"{CONTENT}:{line_of(path, 'version:')}: title: required field missing",
+    top = line_of(path, "version:")  # where the top-level mapping starts
+    assert_clean_failure(result, f"{CONTENT}:{top}: title: required field missing",
                          f"{CONTENT}:{line_of(path, 'titel:')}: titel: unknown field",
                          "Did you mean 'title'?")
     assert snapshot(project / "output") == earlier

@@ -11,6 +11,7 @@ import pytest
 from brochures.catalogs import read_catalog
 from brochures.checks import check_catalog, check_contacts, check_numbers
 from brochures.project import Project
+
 from conftest import edit, line_of, run_cli
 
 ES = "locales/es/LC_MESSAGES/messages.po"

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from brochures.emailing import EmailOptions, email_leaflets
 from brochures.locales import closest_locale
 from brochures.project import Project
+
 from conftest import REPO, copy_project, run_cli
 
 PATIENT = "anna.nowak@patients.example.org"

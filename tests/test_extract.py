@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from brochures.extract import extract_content
+
 from conftest import run_cli
 
 
@@ -45,7 +46,7 @@ def test_template_strings_are_extracted_with_translator_comments(project):
     assert run_cli("i18n", "extract", cwd=project).code == 0
     found = messages(project / "locales/messages.pot")
     locations, comments = found[(None, "Page %(page)s of %(pages)s")]
-    assert locations[0][0] == "templates/leaflet.html"
+    assert locations[0][0] == "templates/partials/head.html"
     assert any("%(page)s" in comment for comment in comments)
 
 

@@ -17,6 +17,7 @@ from brochures.locales import locale_info
 from brochures.project import Project
 from brochures.render import Renderer
 from brochures.variants import VARIANTS
+
 from conftest import REPO
 from pdfread import contains, pdf_text
 

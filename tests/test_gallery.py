@@ -17,6 +17,7 @@ from brochures.fonts import load_font_config
 from brochures.gallery import GALLERY, THUMBNAILS, write_gallery
 from brochures.locales import locale_info
 from brochures.publish import read_manifest
+
 from conftest import run_cli
 
 

@@ -12,6 +12,7 @@ import brochures.deps
 from brochures.deps import Digests, document_inputs
 from brochures.project import Project
 from brochures.variants import VARIANTS, Copyfit
+
 from conftest import run_cli
 from test_scripts import set_translation
 

@@ -8,6 +8,7 @@ from babel.messages.pofile import read_po
 from brochures.content import load_brochure
 from brochures.locales import locale_info
 from brochures.project import Project
+
 from conftest import REPO
 from pdfread import catalog, contains, fonts, metadata, pdf_text
 

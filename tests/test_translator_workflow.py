@@ -12,6 +12,7 @@ from babel.dates import format_date
 from brochures.catalogs import read_catalog
 from brochures.i18n import po_bytes
 from brochures.review import review_of
+
 from conftest import edit, line_of, run_cli
 from pdfread import contains, page_count, pdf_text
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from brochures.impose import saddle_stitch_order
 from brochures.variants import VARIANTS
+
 from pdfread import contains, pdf_text
 
 A4 = (595.28, 841.89)
