@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from brochures.engine import RenderResult
@@ -14,8 +14,7 @@ from brochures.check import catalog_diagnostics, content_warnings
 from brochures.plan import DocumentPlan, gather, locale_blocks, plan_documents
 from brochures.pool import render_all
 from brochures.project import Project
-from brochures.publish import (DocumentRecord, is_current, publish_document, read_manifest,
-                               write_manifest)
+from brochures.publish import DocumentRecord, Staging, is_current, read_manifest
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,8 @@ class BuildOptions:
     output: Path | None = None
     strict: bool = False
     force: bool = False
+    time_limit: float | None = None   # seconds per document (default: engine.TIME_LIMIT)
+    memory_limit: int | None = None   # MB per render (default: engine.MEMORY_LIMIT)
 
 
 @dataclass
@@ -76,15 +77,19 @@ def build(project: Project, options: BuildOptions,
     _check_writable(output)
     by_key = {plan.job.key: plan for plan in todo if plan.job}
     jobs = options.jobs or os.cpu_count() or 1
-    for result in render_all([plan.job for plan in todo if plan.job], jobs, progress):
-        plan = by_key[result.key]
-        if result.error:
-            summary.failed.append(result.error)
-            continue
-        publish_document(output, plan.path, result.pdf)
-        records[plan.key] = _record(plan, result)
-        summary.built.append(plan.path)
-    write_manifest(output, records)
+    render_jobs = [replace(plan.job, time_limit=options.time_limit or plan.job.time_limit,
+                           memory_limit=options.memory_limit or plan.job.memory_limit)
+                   for plan in todo if plan.job]
+    with Staging(output) as staging:
+        for result in render_all(render_jobs, jobs, progress):
+            plan = by_key[result.key]
+            if result.error:
+                summary.failed.append(result.error)
+                continue
+            staging.add(plan.path, result.pdf)
+            records[plan.key] = _record(plan, result)
+            summary.built.append(plan.path)
+        staging.commit(records)
     summary.seconds = time.monotonic() - started
     for path in summary.drafts:
         say(f"warning: {path}: translation incomplete, marked as a draft on every page")

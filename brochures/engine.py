@@ -12,6 +12,10 @@ from typing import Any
 
 from brochures.errors import BrochuresError
 
+# Limits of one render (see README.md); a leaflet takes about 1 s and 500 MB.
+TIME_LIMIT = 120.0
+MEMORY_LIMIT = 2048
+
 
 @dataclass(frozen=True)
 class RenderJob:
@@ -23,6 +27,8 @@ class RenderJob:
     roots: tuple[Path, ...]      # folders the document may read from
     pdf_options: tuple[tuple[str, Any], ...] = ()
     cost: float = 1.0
+    time_limit: float = TIME_LIMIT     # seconds; the render is stopped after it
+    memory_limit: int = MEMORY_LIMIT   # MB of address space for the process rendering it
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,10 @@ class RenderResult:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.pdf).hexdigest()
+
+
+REFUSED_HINT = ("A leaflet may only use data: URLs and files inside templates/ and content/: "
+                "fix the template, stylesheet or image that names it.")
 
 
 class _Collect(logging.Handler):
@@ -60,19 +70,27 @@ def render_pdf(job: RenderJob) -> RenderResult:
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
+    fetcher = JailedFetcher(job.roots)
     try:
-        fetcher = JailedFetcher(job.roots)
-        document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render()
+        # Presentational hints (HTML attributes as CSS) stay off: they are a way to inject CSS.
+        document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
+            presentational_hints=False)
         target = io.BytesIO()
         document.write_pdf(target, **dict(job.pdf_options))
-        if collect.missing:
-            raise BrochuresError(f"{job.key}: no font has a glyph for "
-                                 + ", ".join(dict.fromkeys(collect.missing)))
-        return RenderResult(job.key, target.getvalue(), len(document.pages))
-    except RefusedFetch as exc:
-        return RenderResult(job.key, error=f"{job.key}: {exc}")
+        pages = len(document.pages)
+    except RefusedFetch:
+        pass  # reported below, with any other refusal
     except BrochuresError as exc:
         return RenderResult(job.key, error=exc.format_message())
     finally:
         logger.removeHandler(collect)
         gc.collect()  # CJK layouts otherwise keep hundreds of MB alive between documents
+    # WeasyPrint swallows errors raised while it draws an SVG, a refused fetch among them:
+    # the fetcher's own list is what decides.
+    if fetcher.refused:
+        return RenderResult(job.key, error=f"{job.key}: " + "\n    ".join(
+            dict.fromkeys(fetcher.refused)) + "\n    " + REFUSED_HINT)
+    if collect.missing:
+        return RenderResult(job.key, error=f"{job.key}: no font has a glyph for "
+                            + ", ".join(dict.fromkeys(collect.missing)))
+    return RenderResult(job.key, target.getvalue(), pages)
