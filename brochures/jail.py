@@ -61,7 +61,9 @@ class JailedFetcher(URLFetcher):
             raise RefusedFetch(url, "remote file URLs are not allowed")
         path = Path(unquote(parts.path)).resolve()  # follows symlinks and '..'
         if not any(path.is_relative_to(root) for root in self.roots):
-            raise RefusedFetch(url, "the file is outside the project's templates and content")
+            real = "" if unquote(parts.path) == str(path) else f" (it leads to {path})"
+            raise RefusedFetch(url, f"the file is outside the project's templates and "
+                               f"content{real}")
         if not path.is_file():
             raise RefusedFetch(url, "no such file")
         if path.stat().st_size > MAX_BYTES:
