@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import sys
 import time
@@ -13,8 +14,11 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 
 from brochures.engine import RenderJob, RenderResult, render_pdf
+from brochures.errors import BrochuresError
 
 _MB = 1024 * 1024
+MAX_FAILED_STARTS = 3  # workers ending before their first job: the renderer cannot run here
+NO_START = "Check that WeasyPrint and its system libraries are installed (`make setup`)."
 
 
 def _serve(conn: Connection) -> None:
@@ -23,8 +27,8 @@ def _serve(conn: Connection) -> None:
     sys.unraisablehook = lambda _: None
     try:
         import weasyprint  # noqa: F401  (once per worker, before its first document)
-    except Exception:
-        conn.send(("bug", traceback.format_exc()))
+    except Exception as exc:  # e.g. Pango missing: the environment, not a document
+        conn.send(("unusable", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", None))
     while True:
@@ -34,20 +38,22 @@ def _serve(conn: Connection) -> None:
             return
         if job is None:
             return
-        _limit_memory(job.memory_limit)
         try:
+            _limit_memory(job.memory_limit)
             conn.send(("result", render_pdf(job)))
+            continue
         except MemoryError:
-            # The memory is free again once the exception has unwound; the process may be
-            # fragmented though, so it ends and the pool starts a fresh one.
-            conn.send(("memory", None))
-            return
+            # Memory is free again once the exception has unwound, but the process may be
+            # left fragmented or half-initialised: it ends and the pool starts a fresh one.
+            message: tuple[str, str | None] = ("memory", None)
         except RecursionError:
-            conn.send(("nested", None))
-            return
+            message = ("nested", None)
         except Exception:
-            conn.send(("bug", traceback.format_exc()))
-            return
+            message = ("bug", traceback.format_exc())
+        try:
+            conn.send(message)
+        finally:
+            os._exit(1)  # no clean-up that could fail again for want of memory
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -71,6 +77,7 @@ class _Worker:
         self.alive = True
         self.job: RenderJob | None = None
         self.deadline = 0.0
+        self.exitcode: int | None = None  # set when it ended without a job
 
     @property
     def idle(self) -> bool:
@@ -91,6 +98,9 @@ class _Worker:
             if kind == "ready":
                 self.ready = True
                 return None
+            if kind == "unusable":
+                self.stop()
+                raise BrochuresError(f"the renderer could not start: {value}", hint=NO_START)
             if kind == "bug":
                 self.stop()
                 what = f"rendering {self.job.key}" if self.job else "starting a render worker"
@@ -118,10 +128,9 @@ class _Worker:
         code = self.process.exitcode
         self.alive = False
         job, self.job = self.job, None
-        if job is None:
-            if not self.ready:  # it could not even start: every other would fail alike
-                raise RuntimeError(f"a render worker ended while starting (exit code {code})")
-            return None  # ended between jobs; the pool starts another if one is needed
+        if job is None:  # between jobs or while starting: the pool starts another
+            self.exitcode = code
+            return None
         how = f"killed by signal {-code}" if code is not None and code < 0 else (
             f"exit status {code}")
         return _failed(job, f"the renderer stopped unexpectedly ({how}); it may have needed "
@@ -163,7 +172,7 @@ def render_all(jobs: list[RenderJob], workers: int,
         return
     context = multiprocessing.get_context("forkserver")
     crew = [_Worker(context) for _ in range(max(1, min(workers, total)))]
-    done = 0
+    done = failed_starts = 0
     try:
         while waiting or any(worker.job for worker in crew):
             for index, worker in enumerate(crew):
@@ -179,6 +188,12 @@ def render_all(jobs: list[RenderJob], workers: int,
             now = time.monotonic()
             for worker in busy:
                 result = worker.poll(now)
+                if not worker.alive and not worker.ready:
+                    failed_starts += 1
+                    if failed_starts == MAX_FAILED_STARTS:
+                        raise BrochuresError(
+                            f"the renderer could not start (its process ended with exit "
+                            f"code {worker.exitcode})", hint=NO_START)
                 if result is not None:
                     done += 1
                     if progress:
