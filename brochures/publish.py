@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import shutil
@@ -100,7 +102,7 @@ class Staging:
             target = self.output / relative
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.folder / relative, target)
+                _move(self.folder / relative, target)
             except OSError as exc:
                 raise write_error(target, exc, "Documents already moved are complete; the "
                                   "manifest is unchanged.") from None
@@ -108,13 +110,33 @@ class Staging:
         for folder in folders:
             fsync_dir(folder)
         try:
-            os.replace(staged_manifest, self.output / MANIFEST)
+            _move(staged_manifest, self.output / MANIFEST)
         except OSError as exc:
             raise write_error(self.output / MANIFEST, exc, "The manifest is unchanged.") from None
         fsync_dir(self.output)
 
 
 OUTPUT_KEPT = "Nothing in the output folder was changed."
+
+
+def _move(source: Path, target: Path) -> None:
+    """Rename ``source`` over ``target``; across mount points, copy beside it and rename."""
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        copy = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            shutil.copyfile(source, copy)
+            with copy.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(copy, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                copy.unlink()
+            raise
+        source.unlink()
 
 
 def _staging_folder(output: Path) -> Path:
