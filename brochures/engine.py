@@ -12,7 +12,7 @@ from typing import Any
 
 from brochures.errors import BrochuresError
 
-# Limits of one render (see README.md); a leaflet takes about 1 s and 500 MB.
+# Limits of one render (see README.md); a leaflet takes about 1 s and under 500 MB.
 TIME_LIMIT = 120.0
 MEMORY_LIMIT = 2048
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import signal
 import sys
 import time
 import traceback
@@ -23,6 +24,8 @@ NO_START = "Check that WeasyPrint and its system libraries are installed (`make 
 
 def _serve(conn: Connection) -> None:
     """A worker: import WeasyPrint once, then render each job it is sent until told to stop."""
+    # Ctrl-C reaches the whole process group: the build stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Finalizers failing for want of memory near the limit would only print noise.
     sys.unraisablehook = lambda _: None
     try:

@@ -30,13 +30,15 @@ PO = REPO / "locales/es/LC_MESSAGES/messages.po"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 FAST = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-BUILDS = settings(max_examples=max(4, EXAMPLES // 15), deadline=None, suppress_health_check=list(HealthCheck))
+BUILDS = settings(max_examples=max(4, EXAMPLES // 15), deadline=None,
+                  suppress_health_check=list(HealthCheck))
 
 # Text a leaflet or a translator might write, with the characters that break naive code.
 WORDS = st.sampled_from([
-    "laser", "skin", "%(clinic)s", "%s", "{name}", "<strong>", "</strong>", "<a href=\"https://x.example\">",
-    "</a>", "<br>", "<script>alert(1)</script>", "<img src=\"file:///etc/passwd\">", "&amp;",
-    "&", "<", ">", "\"", "'", ":", "- ", "#", "%", "\\", "\n", "\t", "\u200f", "\u202e",
+    "laser", "skin", "%(clinic)s", "%s", "{name}", "<strong>", "</strong>",
+    "<a href=\"https://x.example\">", "</a>", "<br>", "<script>alert(1)</script>",
+    "<img src=\"file:///etc/passwd\">", "&amp;", "&", "<", ">", "\"", "'", ":", "- ", "#",
+    "%", "\\", "\n", "\t", "\u200f", "\u202e",
     "مرحبا", "皮肤", "ਚਮੜੀ", "0", "42", "3.5", "+44 1632 960000", "info@clinic.example",
     "https://clinic.example", "\x00", "\x1b", "\ufeff", "\ud7ff", "🙂", " ", "—",
 ])

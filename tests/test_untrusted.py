@@ -211,8 +211,8 @@ def test_javascript_link_from_a_catalog_is_removed(project):
          f"summary: '{source}'")
     set_translation(project, "es", f"{BROCHURE}:summary",
                     # The source's URL is kept (in a comment of the script) to pass the checks.
-                    'Una guía de <a href="javascript:alert(document.domain)//https://clinic.example">su '
-                    'clínica</a>.', msgid=source)
+                    'Una guía de <a href="javascript:alert(document.domain)'
+                    '//https://clinic.example">su clínica</a>.', msgid=source)
     result = run_cli("build", "--locale", "en", "--locale", "es", cwd=project)
     assert result.code == 0, result.err
     en = project / f"output/{BROCHURE}/{BROCHURE}-en-screen.pdf"
