@@ -174,3 +174,17 @@ def test_builds_end_in_a_pdf_or_a_clear_error(data):
             assert built[path]["pages"] >= 1
             if built[path]["locale"] == "en" and plain:
                 assert contains(pdf_text(root / "output" / path), title)
+
+
+def test_yaml_alias_bomb_is_refused():
+    """Nine levels of nine aliases stand for 387 million items: refused, not expanded."""
+    text = SOURCE + "x0: &x0 [{id: a, text: lol}]\n" + "".join(
+        f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]\n" for i in range(1, 10))
+    line = SOURCE.count("\n") + 2
+    try:
+        load_brochure(Path("content/bomb.yaml"), text)
+    except BrochuresError as exc:
+        assert exc.format_message().startswith(
+            f"content/bomb.yaml:{line}: invalid YAML: aliases (*name) are not allowed")
+    else:
+        raise AssertionError("the aliases were accepted")
