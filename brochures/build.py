@@ -12,13 +12,7 @@ from typing import TYPE_CHECKING
 from brochures.deps import Digests, document_inputs
 from brochures.errors import BrochuresError, Location
 from brochures.project import Project
-from brochures.publish import (
-    DocumentRecord,
-    is_current,
-    publish_document,
-    read_manifest,
-    write_manifest,
-)
+from brochures.publish import DocumentRecord, Staging, is_current, read_manifest
 from brochures.variants import DEFAULT_VARIANTS, VARIANTS
 
 if TYPE_CHECKING:
@@ -38,6 +32,8 @@ class BuildOptions:
     strict: bool = False
     force: bool = False
     icc: Path | None = None
+    time_limit: float | None = None   # seconds per document (default: engine.TIME_LIMIT)
+    memory_limit: int | None = None   # MB per render (default: engine.MEMORY_LIMIT)
 
 
 @dataclass
@@ -106,16 +102,20 @@ def build(project: Project, options: BuildOptions,
     _check_writable(output)
     by_key = {plan.job.key: plan for plan in todo if plan.job}
     jobs = options.jobs or os.cpu_count() or 1
-    for result in render_all([plan.job for plan in todo if plan.job], jobs, progress):
-        plan = by_key[result.key]
-        summary.peak_rss_mb = max(summary.peak_rss_mb, result.peak_rss_mb)
-        if result.error:
-            summary.failed.append(result.error)
-            continue
-        publish_document(output, plan.path, result.pdf)
-        records[plan.key] = _record(plan, result)
-        summary.built.append(plan.path)
-    write_manifest(output, records)
+    render_jobs = [replace(plan.job, time_limit=options.time_limit or plan.job.time_limit,
+                           memory_limit=options.memory_limit or plan.job.memory_limit)
+                   for plan in todo if plan.job]
+    with Staging(output) as staging:
+        for result in render_all(render_jobs, jobs, progress):
+            plan = by_key[result.key]
+            summary.peak_rss_mb = max(summary.peak_rss_mb, result.peak_rss_mb)
+            if result.error:
+                summary.failed.append(result.error)
+                continue
+            staging.add(plan.path, result.pdf)
+            records[plan.key] = _record(plan, result)
+            summary.built.append(plan.path)
+        staging.commit(records)
     write_gallery(output, records, site.fonts)
     summary.seconds = time.monotonic() - started
     for path in summary.drafts:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from brochures import __version__
+from brochures.engine import MEMORY_LIMIT, TIME_LIMIT
 from brochures.project import Project
 
 
@@ -34,15 +35,20 @@ def main() -> None:
 @click.option("--icc", type=click.Path(dir_okay=False, path_type=Path), default=None,
               envvar="BROCHURES_ICC", show_envvar=True,
               help="CMYK output profile: print PDFs become PDF/X-4 with it.")
+@click.option("--time-limit", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help=f"Stop a document's render after this long (default: {TIME_LIMIT:g}).")
+@click.option("--memory-limit", type=click.IntRange(min=256), default=None, metavar="MB",
+              help=f"Memory one render may use (default: {MEMORY_LIMIT}).")
 def build(brochures: tuple[str, ...], locales: tuple[str, ...], variants: tuple[str, ...],
           jobs: int | None, output: Path | None, strict: bool, force: bool,
-          icc: Path | None) -> None:
+          icc: Path | None, time_limit: float | None, memory_limit: int | None) -> None:
     """Build leaflets into output/ and write output/manifest.json."""
     from brochures.build import BuildOptions
     from brochures.build import build as run_build
     from brochures.progress import Progress
 
-    options = BuildOptions(brochures, locales, variants, jobs, output, strict, force, icc)
+    options = BuildOptions(brochures, locales, variants, jobs, output, strict, force, icc,
+                           time_limit, memory_limit)
     with Progress() as progress:
         summary = run_build(Project.find(), options, progress.update, progress.say)
     for error in summary.failed:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from brochures.errors import Diagnostic
+from brochures.sniff import image_problem
 from brochures.yamlfile import Reader, YMap, load_yaml, parse_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -293,6 +294,9 @@ def load_clinic(path: Path) -> tuple[Clinic | None, list[Diagnostic]]:
         if not logo.is_relative_to(path.parent.resolve()) or not logo.is_file():
             reader.error(data.lines["logo"], "logo", f"no image file {values['logo']!r} "
                          "inside the content folder", "Give a path relative to content/.")
+        elif problem := image_problem(logo):
+            reader.error(data.lines["logo"], "logo", f"{values['logo']}: {problem}",
+                         "Use a PNG, JPEG or SVG image of reasonable size.")
     if reader.diagnostics:
         return None, reader.diagnostics
     return Clinic(path, values["name"], tuple(address), values["phone"], values["email"],

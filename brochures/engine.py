@@ -14,6 +14,9 @@ from brochures.errors import BrochuresError
 
 ENGINE_MARK = "/*brochures:engine*/"  # where the engine adds CSS of its own (copyfit, padding)
 BLEED_MM = 3.0
+# Limits of one render (see README.md); a leaflet takes about 1 s and under 500 MB.
+TIME_LIMIT = 120.0
+MEMORY_LIMIT = 2048
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class RenderJob:
     copyfit: tuple[float, ...] = ()  # type sizes to try, largest first
     print_boxes: bool = False
     rtl: bool = False
+    time_limit: float = TIME_LIMIT     # seconds; the render is stopped after it
+    memory_limit: int = MEMORY_LIMIT   # MB of address space for the process rendering it
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,10 @@ class RenderResult:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
+REFUSED_HINT = ("A leaflet may only use data: URLs and files inside templates/ and content/: "
+                "fix the template, stylesheet or image that names it.")
+
+
 class _Collect(logging.Handler):
     """Keeps WeasyPrint's warnings about glyphs no font has."""
 
@@ -62,38 +71,44 @@ class _Collect(logging.Handler):
 
 def render_pdf(job: RenderJob) -> RenderResult:
     """Render one job; a user-facing problem comes back as ``RenderResult.error``."""
-    from brochures.jail import RefusedFetch
+    from brochures.jail import JailedFetcher, RefusedFetch
 
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
+    fetcher = JailedFetcher(job.roots)  # one for every render of this job: its refusals count
     try:
         if job.layout == "booklet":
-            pdf, pages, note = _booklet(job)
+            pdf, pages, note = _booklet(job, fetcher)
         elif job.layout == "trifold":
-            pdf, pages, note = _trifold(job)
+            pdf, pages, note = _trifold(job, fetcher)
         else:
-            document = _document(job, job.html)
+            document = _document(job, job.html, fetcher)
             pdf, pages, note = _write(job, document), len(document.pages), None
-        if collect.missing:
-            raise BrochuresError(f"{job.key}: no font has a glyph for "
-                                 + ", ".join(dict.fromkeys(collect.missing)))
-        if job.print_boxes:
-            from brochures.impose import set_bleed_box
-
-            pdf = set_bleed_box(pdf, BLEED_MM)
-        if dict(job.pdf_options).get("pdf_tags"):
-            from brochures.impose import mark_artifacts
-
-            pdf = mark_artifacts(pdf)
-        return RenderResult(job.key, pdf, pages, note=note, peak_rss_mb=_peak_rss_mb())
-    except RefusedFetch as exc:
-        return RenderResult(job.key, error=f"{job.key}: {exc}")
+    except RefusedFetch:
+        pdf, pages, note = b"", 0, None  # reported below, with any other refusal
     except BrochuresError as exc:
         return RenderResult(job.key, error=exc.format_message())
     finally:
         logger.removeHandler(collect)
         gc.collect()  # CJK layouts otherwise keep hundreds of MB alive between documents
+    # WeasyPrint swallows errors raised while it draws an SVG, a refused fetch among them:
+    # the fetcher's own list is what decides.
+    if fetcher.refused:
+        return RenderResult(job.key, error=f"{job.key}: " + "\n    ".join(
+            dict.fromkeys(fetcher.refused)) + "\n    " + REFUSED_HINT)
+    if collect.missing:
+        return RenderResult(job.key, error=f"{job.key}: no font has a glyph for "
+                            + ", ".join(dict.fromkeys(collect.missing)))
+    if job.print_boxes:
+        from brochures.impose import set_bleed_box
+
+        pdf = set_bleed_box(pdf, BLEED_MM)
+    if dict(job.pdf_options).get("pdf_tags"):
+        from brochures.impose import mark_artifacts
+
+        pdf = mark_artifacts(pdf)
+    return RenderResult(job.key, pdf, pages, note=note, peak_rss_mb=_peak_rss_mb())
 
 
 def _peak_rss_mb() -> float:
@@ -102,13 +117,12 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def _document(job: RenderJob, html: str) -> Any:
+def _document(job: RenderJob, html: str, fetcher: Any) -> Any:
     from weasyprint import HTML
 
-    from brochures.jail import JailedFetcher
-
-    return HTML(string=html, base_url=job.base_url,
-                url_fetcher=JailedFetcher(job.roots)).render()
+    # Presentational hints (HTML attributes as CSS) stay off: they are a way to inject CSS.
+    return HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
+        presentational_hints=False)
 
 
 def _write(job: RenderJob, document: Any) -> bytes:
@@ -121,15 +135,15 @@ def _with_css(html: str, css: str) -> str:
     return html.replace(ENGINE_MARK, css + "\n" + ENGINE_MARK, 1)
 
 
-def _booklet(job: RenderJob) -> tuple[bytes, int, str | None]:
+def _booklet(job: RenderJob, fetcher: Any) -> tuple[bytes, int, str | None]:
     """Render A5 pages, pad them to a multiple of four with notes pages, impose them."""
     from brochures.impose import impose_booklet
 
-    document = _document(job, job.html)
+    document = _document(job, job.html, fetcher)
     pad = -len(document.pages) % 4
     if pad:
         document = _document(job, _with_css(
-            job.html, f".notes-page:nth-of-type(-n+{pad}) {{ display: block; }}"))
+            job.html, f".notes-page:nth-of-type(-n+{pad}) {{ display: block; }}"), fetcher)
         if len(document.pages) % 4:
             raise BrochuresError(f"{job.key}: the booklet has {len(document.pages)} pages after "
                                  f"adding {pad} notes page(s); it needs a multiple of 4")
@@ -137,11 +151,12 @@ def _booklet(job: RenderJob) -> tuple[bytes, int, str | None]:
     return pdf, sheets, f"{len(document.pages)} A5 pages, {pad} notes page(s)"
 
 
-def _trifold(job: RenderJob) -> tuple[bytes, int, str | None]:
+def _trifold(job: RenderJob, fetcher: Any) -> tuple[bytes, int, str | None]:
     """Fit the text into the six panels, stepping the type size down to the floor."""
     overflow = ""
     for size in job.copyfit:
-        document = _document(job, _with_css(job.html, f"html {{ font-size: {size}pt; }}"))
+        document = _document(job, _with_css(job.html, f"html {{ font-size: {size}pt; }}"),
+                             fetcher)
         overflow = _trifold_overflow(document)
         if not overflow:
             return _write(job, document), len(document.pages), f"type size {size} pt"

@@ -7,14 +7,23 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from brochures.errors import BrochuresError, Location
+
+NOTHING_LOST = "The previous file is unchanged."
+
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` in one step; on any failure the old file stays.
 
-    The file is readable as the umask allows, or gets exactly ``mode`` when given.
+    The file is readable as the umask allows, or gets exactly ``mode`` when given. A full
+    disk, a read-only folder or missing permissions become a :class:`BrochuresError`
+    naming the file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise write_error(path, exc) from None
     try:
         # mkstemp makes 0600; published files are readable unless a mode says otherwise
         os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
@@ -23,10 +32,27 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise write_error(path, exc) from None
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
+
+
+def write_synced(path: Path, data: bytes) -> None:
+    """Write a new file and flush it to disk (for staging folders nobody else reads)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_error(path: Path, exc: OSError, hint: str = NOTHING_LOST) -> BrochuresError:
+    """A located error for a failed write: what the system said, and what was kept."""
+    reason = exc.strerror or str(exc)
+    return BrochuresError(f"cannot write: {reason}", Location.of(path), hint)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -38,11 +64,15 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def backup(path: Path) -> Path | None:
-    """Copy ``path`` to ``path.bak`` before a rewrite (the previous backup is replaced)."""
+    """Copy ``path`` to ``path.bak`` before a rewrite (the previous backup is replaced).
+
+    The copy is itself atomic, so a failure while backing up loses neither file.
+    """
     if not path.is_file():
         return None
     target = path.with_name(path.name + ".bak")
-    shutil.copy2(path, target)
+    write_atomic(target, path.read_bytes())
+    shutil.copystat(path, target)
     return target
 
 
@@ -52,7 +82,8 @@ def _umask() -> int:
     return mask
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename is durable only once its folder is synced)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -35,7 +35,8 @@ class Site:
     variants: tuple[Variant, ...]
     fonts: FontConfig
     translators: dict[str, Translator] = field(default_factory=dict)
-    unreadable: dict[str, Diagnostic] = field(default_factory=dict)  # catalogs that failed to parse
+    # catalogs that failed to parse: their locale is not built, the others are
+    unreadable: dict[str, Diagnostic] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def output_intent_css(icc: Path) -> str:
 def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | None = None,
                    icc: Path | None = None) -> list[DocumentPlan]:
     """Render the HTML of every document and decide what each is built from."""
-    blocked = blocked or {}
+    blocked = dict(blocked or {})
     project = site.project
     icc_css = output_intent_css(icc) if icc else ""
     digests = Digests()
@@ -184,6 +185,8 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
     plans = []
     for brochure in site.brochures.values():
         for code in site.locales:
+            if code in site.unreadable and code not in blocked:
+                blocked[code] = f"{code}: {site.unreadable[code]}"
             if code in blocked:
                 plans += [DocumentPlan(brochure.id, code, variant.name,
                                        f"{brochure.id}/{brochure.id}-{code}-{variant.name}.pdf",

@@ -151,7 +151,7 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             raise BrochuresError(f"template {exc.name!r} not found",
                                  Location.of(template_path)) from None
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, TypeError) as exc:
             raise BrochuresError(
                 f"a translation of {info.code} does not fit its placeholders ({exc})",
                 Location.of(template_path),

@@ -28,6 +28,14 @@ class YList(list):
 class _Loader(yaml.SafeLoader):
     """SafeLoader building :class:`YMap` and :class:`YList` with line numbers."""
 
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        # Aliases let a few lines of YAML stand for billions of nodes; content needs none.
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed; write the text out",
+                self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> YMap:
     loader.flatten_mapping(node)

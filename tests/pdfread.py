@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
+import zlib
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -58,3 +59,20 @@ def metadata(path: Path) -> dict[str, str]:
 
 def page_count(path: Path) -> int:
     return len(PdfReader(path).pages)
+
+
+def pdf_blobs(path: Path) -> list[bytes]:
+    """The PDF's raw bytes and every stream in it decompressed (fonts, pages, attachments)."""
+    raw = path.read_bytes()
+    blobs = [raw]
+    for match in re.finditer(rb"stream\r?\n", raw):
+        try:
+            blobs.append(zlib.decompressobj().decompress(raw[match.end():]))
+        except zlib.error:
+            continue  # not a Flate stream (JPEG images): its raw bytes are searched above
+    return blobs
+
+
+def leaks(path: Path, secret: bytes) -> bool:
+    """Whether ``secret`` occurs anywhere in the PDF, compressed or not."""
+    return any(secret in blob for blob in pdf_blobs(path))
