@@ -110,7 +110,7 @@ def test_templates_cannot_read_files_outside_the_project(project, secrets):
     (project / "templates/images").mkdir(exist_ok=True)
     (project / "templates/images/hostile.svg").write_text(HOSTILE_SVG, encoding="utf-8")
     inject(project, {code: html for code, (html, _) in TEMPLATE_ATTACKS.items()})
-    result = run_cli("build", "--jobs", "2", cwd=project)
+    result = run_cli("build", "--variant", "screen", "--jobs", "2", cwd=project)
     assert result.code == 1, result.err
     assert "Traceback" not in result.err
     for code, (_, url) in TEMPLATE_ATTACKS.items():
@@ -128,8 +128,8 @@ def test_symlinks_and_non_asset_files_are_refused(project, secrets):
     inject(project, {"en": '<link rel="stylesheet" href="css/linked.css">',
                      "es": '<link rel="attachment" href="../content/clinic.yaml">',
                      "de": '<img src="file://localhost/etc/passwd">'})
-    result = run_cli("build", "--locale", "en", "--locale", "es", "--locale", "de",
-                     "--locale", "fr", cwd=project)
+    result = run_cli("build", "--variant", "screen", "--locale", "en", "--locale", "es",
+                     "--locale", "de", "--locale", "fr", cwd=project)
     assert result.code == 1
     assert re.search(rf"{BROCHURE}/en/screen: refused to load \S+/templates/css/linked.css: "
                      r"the file is outside the project's templates and content \(it leads to "
@@ -173,7 +173,7 @@ def test_hostile_markup_in_content_is_stripped(project, secrets):
     edit(project / f"content/{BROCHURE}.yaml",
          "summary: A guide for patients from your skin specialist clinic.",
          "summary: '" + HOSTILE_TEXT.replace("'", "''") + "'")
-    result = run_cli("build", "--locale", "en", cwd=project)
+    result = run_cli("build", "--variant", "screen", "--locale", "en", cwd=project)
     assert result.code == 0, result.err
     pdf = project / f"output/{BROCHURE}/{BROCHURE}-en-screen.pdf"
     assert_harmless(pdf)
@@ -184,14 +184,14 @@ def test_hostile_markup_in_content_is_stripped(project, secrets):
 def test_hostile_markup_in_a_catalog_is_refused_by_checks_and_stripped_by_the_renderer(
         project, secrets):
     set_translation(project, "es", f"{BROCHURE}:summary", HOSTILE_TEXT)
-    result = run_cli("build", "--locale", "es", cwd=project)
+    result = run_cli("build", "--variant", "screen", "--locale", "es", cwd=project)
     assert result.code == 1
     assert "Traceback" not in result.err
     assert re.search(r"locales/es/LC_MESSAGES/messages.po:\d+: .*summary: markup not allowed "
                      r"in leaflets: .*<script>", result.err), result.err
     assert pdfs(project / "output") == []
     # The sanitizer is the second line of defence: render the HTML without the checks.
-    site = gather(Project(project), locales=("es",))
+    site = gather(Project(project), locales=("es",), variants=("screen",))
     (plan,) = plan_documents(site)
     html = plan.job.html
     for forbidden in ("<script", "onclick", "javascript", "etc/passwd", "secret",
@@ -214,7 +214,8 @@ def test_javascript_link_from_a_catalog_is_removed(project):
                     # The source's URL is kept (in a comment of the script) to pass the checks.
                     'Una guía de <a href="javascript:alert(document.domain)'
                     '//https://clinic.example">su clínica</a>.', msgid=source)
-    result = run_cli("build", "--locale", "en", "--locale", "es", cwd=project)
+    result = run_cli("build", "--variant", "screen", "--locale", "en", "--locale", "es",
+                     cwd=project)
     assert result.code == 0, result.err
     en = project / f"output/{BROCHURE}/{BROCHURE}-en-screen.pdf"
     es = project / f"output/{BROCHURE}/{BROCHURE}-es-screen.pdf"
@@ -226,7 +227,7 @@ def test_javascript_link_from_a_catalog_is_removed(project):
 def test_clinic_details_are_escaped(project):
     edit(project / "content/clinic.yaml", "name: Example Skin Clinic",
          "name: 'Clinic <script>alert(1)</script><img src=\"file:///etc/passwd\">'")
-    result = run_cli("build", "--locale", "en", cwd=project)
+    result = run_cli("build", "--variant", "screen", "--locale", "en", cwd=project)
     assert result.code == 0, result.err
     pdf = project / f"output/{BROCHURE}/{BROCHURE}-en-screen.pdf"
     assert '<img src="file:///etc/passwd">' in pdf_text(pdf)  # shown as text, not loaded
@@ -289,8 +290,8 @@ def test_no_network_access(project, server):
     edit(project / f"content/{BROCHURE}.yaml",
          "summary: A guide for patients from your skin specialist clinic.",
          f"summary: 'A guide <img src=\"{base}/content.png\"> <a href=\"{base}/link\">link</a>'")
-    result = run_cli("build", "--jobs", "2", *[f"--locale={c}" for c in [*attacks, "ur"]],
-                     cwd=project)
+    result = run_cli("build", "--variant", "screen", "--jobs", "2",
+                     *[f"--locale={c}" for c in [*attacks, "ur"]], cwd=project)
     assert result.code == 1
     for code in attacks:
         assert f"{BROCHURE}/{code}/screen: refused to load" in result.err, (code, result.err)
@@ -372,7 +373,7 @@ def test_unsafe_images_in_templates_fail_their_document(project):
     inject(project, {"en": '<img src="images/bomb.png">', "es": '<img src="images/drawing.png">',
                      "de": '<img src="images/photo.jpg">', "fr": f'<img src="{data_url}">',
                      "pl": f'<img src="{eps_url}">'})
-    result = run_cli("build", "--jobs", "2", *[f"--locale={c}" for c in
+    result = run_cli("build", "--variant", "screen", "--jobs", "2", *[f"--locale={c}" for c in
                                                ("en", "es", "de", "fr", "pl", "pt")], cwd=project)
     assert result.code == 1 and "Traceback" not in result.err
     bomb = "image is 30000 x 30000 pixels, more than the limit"
