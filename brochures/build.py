@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brochures.deps import Digests, document_inputs
-from brochures.errors import BrochuresError, Location
+from brochures.fileio import writable_folder
 from brochures.project import Project
 from brochures.publish import DocumentRecord, Staging, is_current, read_manifest
 from brochures.variants import DEFAULT_VARIANTS, VARIANTS
@@ -99,7 +99,8 @@ def build(project: Project, options: BuildOptions,
     for plan in plans:
         if plan.draft and not plan.error:
             summary.drafts.append(plan.path)
-    _check_writable(output)
+    writable_folder(output, "the output folder",
+                    "Choose another folder with --output, or fix its permissions.")
     by_key = {plan.job.key: plan for plan in todo if plan.job}
     jobs = options.jobs or os.cpu_count() or 1
     render_jobs = [replace(plan.job, time_limit=options.time_limit or plan.job.time_limit,
@@ -159,14 +160,3 @@ def _all_current(project: Project, options: BuildOptions, output: Path,
                     return None
                 paths.append(record.path)
     return paths
-
-
-def _check_writable(output: Path) -> None:
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BrochuresError(f"cannot create the output folder: {exc.strerror}",
-                             Location.of(output)) from None
-    if not os.access(output, os.W_OK):
-        raise BrochuresError("the output folder is not writable", Location.of(output),
-                             "Choose another folder with --output, or fix its permissions.")

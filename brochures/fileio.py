@@ -12,6 +12,18 @@ from brochures.errors import BrochuresError, Location
 NOTHING_LOST = "The previous file is unchanged."
 
 
+def writable_folder(folder: Path, what: str, hint: str, mode: int = 0o777) -> Path:
+    """Create ``folder`` if needed and make sure files can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=mode)
+    except OSError as exc:
+        raise BrochuresError(f"cannot create {what}: {exc.strerror}",
+                             Location.of(folder), hint) from None
+    if not os.access(folder, os.W_OK):
+        raise BrochuresError(f"{what} is not writable", Location.of(folder), hint)
+    return folder
+
+
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` in one step; on any failure the old file stays.
 

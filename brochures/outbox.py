@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from email.message import EmailMessage
 from pathlib import Path
 
 from brochures.errors import BrochuresError, Location
-from brochures.fileio import write_atomic
+from brochures.fileio import writable_folder, write_atomic
 
 OUTBOX = "outbox"
 # The files hold addresses and names: only their owner may read them.
@@ -18,16 +17,8 @@ FILE_MODE, FOLDER_MODE = 0o600, 0o700
 
 def outbox_folder(output: Path) -> Path:
     """output/outbox/, created private if missing; an unusable folder is a clear error."""
-    folder = output / OUTBOX
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
-    except OSError as exc:
-        raise BrochuresError(f"cannot create the outbox: {exc.strerror}",
-                             Location.of(folder)) from None
-    if not os.access(folder, os.W_OK):
-        raise BrochuresError("the outbox is not writable", Location.of(folder),
-                             "Fix the folder's permissions.")
-    return folder
+    return writable_folder(output / OUTBOX, "the outbox", "Fix the folder's permissions.",
+                           FOLDER_MODE)
 
 
 def eml_name(message: EmailMessage, brochure: str, locale: str, when: dt.datetime) -> str:
