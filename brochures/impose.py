@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 
@@ -92,13 +93,17 @@ def _linked(tree: pikepdf.Object) -> set[tuple[int, int]]:
     return found
 
 
+_MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+
+
 def mark_artifacts(pdf: bytes) -> bytes:
     """Mark running headers and footers as artifacts in a tagged PDF.
 
     WeasyPrint 70 gives page-margin text marked-content ids that no structure element
     reaches (PDF 1.7 has no artifact element). PDF/UA wants such content marked as an
     artifact, so that screen readers skip it: each unreached ``/Tag <</MCID n>> BDC``
-    becomes ``/Artifact BMC``.
+    becomes ``/Artifact BMC``. Content streams hold glyphs as hex strings, so the marker
+    syntax cannot occur inside text and a byte-level rewrite is safe (and fast).
     """
     with pikepdf.open(io.BytesIO(pdf)) as document:
         if "/StructTreeRoot" not in document.Root:
@@ -106,16 +111,12 @@ def mark_artifacts(pdf: bytes) -> bytes:
         linked = _linked(document.Root.StructTreeRoot)
         for page in document.pages:
             number = page.obj.objgen[0]
-            operations, changed = [], False
-            for operands, operator in pikepdf.parse_content_stream(page):
-                if (str(operator) == "BDC" and len(operands) == 2
-                        and isinstance(operands[1], pikepdf.Dictionary)
-                        and "/MCID" in operands[1]
-                        and (number, int(operands[1].MCID)) not in linked):
-                    operands, operator = [pikepdf.Name.Artifact], pikepdf.Operator("BMC")
-                    changed = True
-                operations.append((operands, operator))
-            if changed:
-                page.obj.Contents = document.make_stream(
-                    pikepdf.unparse_content_stream(operations))
+            streams = page.obj.Contents
+            for stream in streams if isinstance(streams, pikepdf.Array) else [streams]:
+                data = stream.read_bytes()
+                marked = _MARKED.sub(
+                    lambda match, page=number: match[0] if (page, int(match[1])) in linked
+                    else b"/Artifact BMC", data)
+                if marked != data:
+                    stream.write(marked)
         return _save(document)
