@@ -136,19 +136,22 @@ def _with_css(html: str, css: str) -> str:
 
 
 def _booklet(job: RenderJob, fetcher: Any) -> tuple[bytes, int, str | None]:
-    """Render A5 pages, pad them to a multiple of four with notes pages, impose them."""
+    """Lay out A5 pages once with every notes page, keep as many as make a multiple of
+    four, impose them. Notes pages and the back cover carry no page number, so leaving
+    some notes pages out renumbers nothing."""
     from brochures.impose import impose_booklet
 
     document = _document(job, job.html, fetcher)
-    pad = -len(document.pages) % 4
-    if pad:
-        document = _document(job, _with_css(
-            job.html, f".notes-page:nth-of-type(-n+{pad}) {{ display: block; }}"), fetcher)
-        if len(document.pages) % 4:
-            raise BrochuresError(f"{job.key}: the booklet has {len(document.pages)} pages after "
-                                 f"adding {pad} notes page(s); it needs a multiple of 4")
-    pdf, sheets = impose_booklet(_write(job, document), job.rtl)
-    return pdf, sheets, f"{len(document.pages)} A5 pages, {pad} notes page(s)"
+    notes = [page for page in document.pages if page._page_box.page_type.name == "notes"]
+    content = len(document.pages) - len(notes)
+    keep = -content % 4
+    if keep > len(notes):
+        raise BrochuresError(f"{job.key}: the booklet needs {keep} notes pages to reach a "
+                             f"multiple of 4 pages, but the template has {len(notes)}")
+    dropped = {id(page) for page in notes[keep:]}
+    pages = [page for page in document.pages if id(page) not in dropped]
+    pdf, sides = impose_booklet(_write(job, document.copy(pages)), job.rtl)
+    return pdf, sides, f"{len(pages)} A5 pages, {keep} notes page(s)"
 
 
 def _trifold(job: RenderJob, fetcher: Any) -> tuple[bytes, int, str | None]:

@@ -35,6 +35,7 @@ class Variant:
     text_layer: bool = False      # read by screen readers: fonts must map back to text
     footer: bool = True           # "page X of Y" at the foot of each page
     running_title: bool = True    # the leaflet's title at the foot of each page
+    page_total: bool = True       # "page X of Y" rather than the bare page number
     notes_pages: int = 0          # hidden notes pages the booklet may show to pad its pages
     print_boxes: bool = False     # TrimBox/BleedBox for a print shop, PDF/X with a profile
     copyfit: Copyfit | None = None
@@ -44,7 +45,7 @@ class Variant:
         """Everything about the variant that changes its output (for rebuild decisions)."""
         return {"name": self.name, "stylesheets": self.stylesheets, "text": self.text_layer,
                 "template": self.template, "layout": self.layout,
-                "footer": (self.footer, self.running_title),
+                "footer": (self.footer, self.running_title, self.page_total),
                 "notes": self.notes_pages, "print": self.print_boxes,
                 "copyfit": self.copyfit and (self.copyfit.start, self.copyfit.floor,
                                              self.copyfit.step),
@@ -66,7 +67,7 @@ VARIANTS: dict[str, Variant] = {
     "booklet": Variant(
         "booklet", "A5 pages imposed two-up on A4 landscape, saddle-stitch order",
         ("css/base.css", "css/figures.css", "css/booklet.css"), layout="booklet",
-        notes_pages=3, cost=1.5),
+        notes_pages=3, page_total=False, cost=1.5),
     "trifold": Variant(
         "trifold", "DL letter-fold: six 99 x 210 mm panels on two A4 landscape sides",
         ("css/base.css", "css/figures.css", "css/trifold.css"), {"pdf_tags": True},
