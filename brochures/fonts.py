@@ -95,10 +95,10 @@ class FontFace:
     file: Path
     index: int
 
-    def identity(self) -> str:
-        """Changes when the font file changes: used to decide what to rebuild."""
-        stat = self.file.stat()
-        return f"{self.file}#{self.index}:{stat.st_size}:{stat.st_mtime_ns}"
+    @property
+    def ref(self) -> str:
+        """``path#index``, as the manifest records it (see :func:`brochures.deps.font_identity`)."""
+        return f"{self.file}#{self.index}"
 
 
 @cache

@@ -223,7 +223,7 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                     "variant": variant.name,
                     "reviewed": reviewed_on.isoformat() if reviewed_on else None,
                 }
-                fonts = [f"{face.file}#{face.index}" for face in faces]
+                fonts = [face.ref for face in faces]
                 inputs = document_inputs(project, digests, brochure.path, code, variant, fonts,
                                          icc)
                 job = None if error else RenderJob(
