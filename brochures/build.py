@@ -79,6 +79,9 @@ def build(project: Project, options: BuildOptions,
         for diagnostic in found:
             if not diagnostic.is_error:
                 say(str(diagnostic))
+    for code, review in site.reviews.items():
+        if review.problem and not options.strict:  # --strict says it as the error
+            say(f"warning: {code}: {review.problem}")
     plans = plan_documents(site, options.strict, locale_blocks(site, diagnostics, options.strict),
                            options.icc)
     if any(v.print_boxes for v in site.variants) and not options.icc:

@@ -182,7 +182,35 @@ def status(as_json: bool, strict: bool) -> None:
 @click.argument("code")
 @click.option("--by", "reviewer", required=True, metavar="NAME", help="Who reviewed it.")
 def signoff(code: str, reviewer: str) -> None:
-    """Record that a clinician-translator reviewed the catalog CODE today."""
+    """Record, signed with the clinic's review key, that NAME reviewed catalog CODE today.
+
+    The sign-off goes into reviews.json (not the catalog) and holds for the catalog's
+    present bytes: any later edit makes it stale. The key is made on first use in the
+    user's config folder, or read from $BROCHURES_REVIEW_KEY_FILE.
+    """
     from brochures import i18n as ops
 
     click.echo(ops.signoff(Project.find(), code, reviewer))
+
+
+@i18n.command(name="migrate-reviews")
+@click.argument("codes", nargs=-1, metavar="[CODE]...")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def migrate_reviews(codes: tuple[str, ...], yes: bool) -> None:
+    """Move old '# Reviewed-by:' catalog headers into the signed record (a clinic decision)."""
+    from brochures.review_migration import WARNING, find_old_signoffs, migrate
+
+    project = Project.find()
+    found = find_old_signoffs(project, codes)
+    if not found:
+        click.echo("no catalog has an old '# Reviewed-by:' sign-off; nothing to migrate")
+        return
+    click.echo(WARNING)
+    for old in found:
+        click.echo(f"  {old}")
+    if not any(not old.problem for old in found):
+        return
+    if not yes and not click.confirm("Sign these in the clinic's name?", default=False):
+        raise click.Abort()
+    for line in migrate(project, found):
+        click.echo(line)

@@ -7,17 +7,20 @@ import json
 from pathlib import Path
 
 from brochures import __version__
-from brochures.project import Project
+from brochures.project import SOURCE_LOCALE, Project
+from brochures.review import ReviewBook
 from brochures.variants import Variant
 
 FONTS_FILE = "fonts.yaml"
 
 
 class Digests:
-    """sha256 of files, each read once per build."""
+    """sha256 of files, each read once per build; review states, each verified once."""
 
     def __init__(self) -> None:
         self._seen: dict[Path, str] = {}
+        self._books: dict[Path, ReviewBook] = {}
+        self._reviews: dict[tuple[Path, str], tuple[str, str] | None] = {}
 
     def file(self, path: Path) -> str:
         if path not in self._seen:
@@ -26,6 +29,23 @@ class Digests:
             except OSError:
                 self._seen[path] = "missing"
         return self._seen[path]
+
+    def review(self, project: Project, locale: str) -> tuple[str, str] | None:
+        """(date, reviewer) of the locale's verified, current sign-off, else None.
+
+        This is what a leaflet prints of its review, so a new or withdrawn sign-off (or a
+        review key that no longer verifies it) rebuilds exactly that locale's documents.
+        """
+        if locale == SOURCE_LOCALE:
+            return None
+        if (project.root, locale) not in self._reviews:
+            book = self._books.setdefault(project.root, ReviewBook(project))
+            catalog = project.po_path(locale)
+            review = book.review(catalog, self.file(catalog))
+            self._reviews[project.root, locale] = (
+                (review.date.isoformat(), review.by or "")
+                if review.state == "reviewed" and review.date else None)
+        return self._reviews[project.root, locale]
 
 
 def _tree(folder: Path) -> list[Path]:
@@ -65,5 +85,6 @@ def document_inputs(project: Project, digests: Digests, brochure: Path, locale: 
                    else str(p), digests.file(p))
                   for p in dependencies(project, brochure, locale, variant, icc)],
         "fonts": [font_identity(face) for face in fonts],
+        "review": digests.review(project, locale),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

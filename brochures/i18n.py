@@ -16,7 +16,7 @@ from brochures.extract import extract_catalog
 from brochures.fileio import backup, write_atomic
 from brochures.locales import locale_info
 from brochures.project import SOURCE_LOCALE, Project
-from brochures.review import UNREVIEWED, review_of, sign_off
+from brochures.review import RECORD_FILE, UNREVIEWED, sign
 from brochures.status import locale_status
 
 POT_DATE_PREFIX = '"POT-Creation-Date: '
@@ -108,8 +108,12 @@ def compile_catalogs(project: Project, codes: tuple[str, ...] = ()) -> list[str]
 
 
 def signoff(project: Project, code: str, reviewer: str, today: dt.date | None = None) -> str:
-    """Record a review sign-off in the catalog; only a complete, passing catalog can be signed."""
-    status, diagnostics = locale_status(project, code)
+    """Sign the catalog's present bytes off in the clinic's record; the catalog is not touched.
+
+    Only a complete catalog with no failing check can be signed. The date is today's: a
+    sign-off cannot be back- or forward-dated.
+    """
+    status, _ = locale_status(project, code)
     path = project.po_path(code)
     if not status.complete:
         raise BrochuresError(
@@ -118,12 +122,11 @@ def signoff(project: Project, code: str, reviewer: str, today: dt.date | None = 
     if status.errors:
         raise BrochuresError(f"{status.errors} check(s) fail", Location.of(path),
                              "Run `brochures check` and fix them first.")
-    catalog = read_catalog(path, code)
-    try:
-        sign_off(catalog, reviewer, today or dt.date.today())
-    except ValueError as exc:
-        raise BrochuresError(str(exc), Location.of(path)) from None
-    backup(path)
-    write_atomic(path, po_bytes(catalog))
-    review = review_of(catalog)
-    return f"{code}: reviewed by {review.by} on {review.date}"
+    on = today or dt.date.today()
+    key, created = sign(project, path, reviewer, on)
+    name = " ".join(reviewer.split())
+    said = f"{code}: reviewed by {name} on {on.isoformat()} (recorded in {RECORD_FILE})"
+    if created:
+        said += (f"\ncreated the clinic's review key {Location.of(key.path)} (readable by you "
+                 "only): give it to the staff who sign off and to CI, never to translators")
+    return said

@@ -20,7 +20,7 @@ from brochures.fonts import FontConfig, FontFace, load_font_config, resolve, unc
 from brochures.locales import LocaleInfo, locale_info
 from brochures.project import SOURCE_LOCALE, Project
 from brochures.render import Renderer
-from brochures.review import review_of
+from brochures.review import SIGN_AGAIN, Review, ReviewBook
 from brochures.variants import DEFAULT_VARIANTS, Variant, get_variant
 
 
@@ -37,6 +37,8 @@ class Site:
     translators: dict[str, Translator] = field(default_factory=dict)
     # catalogs that failed to parse: their locale is not built, the others are
     unreadable: dict[str, Diagnostic] = field(default_factory=dict)
+    # review state of each translation, from the clinic's signed record only
+    reviews: dict[str, Review] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,13 @@ def gather(project: Project, brochure_ids: tuple[str, ...] = (), locales: tuple[
             translators[code] = translator_for(project, code)
         except BrochuresError as exc:
             unreadable[code] = as_diagnostic(exc, "po-file")
+    book = ReviewBook(project)
+    reviews = {code: book.review(project.po_path(code)) for code in codes
+               if code != SOURCE_LOCALE}
     chosen = tuple(get_variant(name) for name in (variants or DEFAULT_VARIANTS))
     assert clinic is not None
     return Site(project, clinic, brochures, codes, chosen, load_font_config(project.templates),
-                translators, unreadable)
+                translators, unreadable, reviews)
 
 
 def _body_text(html: str) -> str:
@@ -143,13 +148,18 @@ def locale_blocks(site: Site, diagnostics: dict[str, list[Diagnostic]], strict: 
             blocked[code] = (f"{code}: {len(errors)} error(s) in its catalog; "
                              "its leaflets were not built\n" + "\n".join(map(str, errors)))
         elif strict and code != SOURCE_LOCALE:
-            review = review_of(site.translators[code].catalog)
+            review = site.reviews[code]
             if review.state != "reviewed":
+                hint = (f"\n    {review.problem}" if review.problem else
+                        f"\n    Complete the translation, have it reviewed, then run "
+                        f"`brochures i18n signoff {code} --by NAME`.")
+                if review.state == "stale":
+                    hint = ("\n    It changed after the sign-off. "
+                            + SIGN_AGAIN.replace("CODE", code))
                 blocked[code] = (
                     f"{Location.of(site.project.po_path(code))}: {code}: translation is "
                     f"{review.state}; --strict builds only translations with a current "
-                    f"review sign-off\n    Complete the translation, have it reviewed, then run "
-                    f"`brochures i18n signoff {code} --by NAME`.")
+                    f"review sign-off{hint}")
     return blocked
 
 
@@ -194,8 +204,8 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                 continue
             info = locale_info(code)
             translator = site.translators[code]
-            review = review_of(translator.catalog) if translator.catalog else None
-            reviewed_on = (review.date if review and review.state == "reviewed" else None)
+            review = site.reviews.get(code, Review("not reviewed"))
+            reviewed_on = review.date if review.state == "reviewed" else None
             reviewed = info.format_date(reviewed_on) if reviewed_on else None
             for variant in site.variants:
                 path = f"{brochure.id}/{brochure.id}-{code}-{variant.name}.pdf"
@@ -222,6 +232,7 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                     "tool": __version__,
                     "variant": variant.name,
                     "reviewed": reviewed_on.isoformat() if reviewed_on else None,
+                    "reviewed_by": review.by if reviewed_on else None,
                 }
                 fonts = [face.ref for face in faces]
                 inputs = document_inputs(project, digests, brochure.path, code, variant, fonts,

@@ -9,7 +9,7 @@ from brochures.checks import check_catalog
 from brochures.errors import Diagnostic
 from brochures.locales import locale_info
 from brochures.project import SOURCE_LOCALE, Project
-from brochures.review import review_of
+from brochures.review import ReviewBook
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class LocaleStatus:
     reviewed_by: str | None
     reviewed_on: str | None
     failing: tuple[str, ...] = ()  # codes of the checks that fail, e.g. ("placeholder",)
+    review_problem: str = ""       # why a sign-off on record does not count, and what to do
 
     @property
     def total(self) -> int:
@@ -51,21 +52,22 @@ class LocaleStatus:
                 "complete": self.complete, "ready": self.ready}
 
 
-def locale_status(project: Project, code: str) -> tuple[LocaleStatus, list[Diagnostic]]:
-    """Counts, check results and review state of one catalog."""
+def locale_status(project: Project, code: str, reviews: ReviewBook | None = None
+                  ) -> tuple[LocaleStatus, list[Diagnostic]]:
+    """Counts, check results and review state (from the clinic's record) of one catalog."""
     path = project.po_path(code)
     catalog = read_catalog(path, code)
     messages = [m for m in catalog if m.id]
     translated = sum(1 for m in messages if not m.fuzzy and all(_strings_of(m)))
     fuzzy = sum(1 for m in messages if m.fuzzy)
     diagnostics = check_catalog(catalog, path)
-    review = review_of(catalog)
+    review = (reviews or ReviewBook(project)).review(path)
     status = LocaleStatus(
         code, locale_info(code).name, translated, fuzzy, len(messages) - translated - fuzzy,
         len(catalog.obsolete), sum(d.is_error for d in diagnostics),
         sum(not d.is_error for d in diagnostics), review.state, review.by,
         review.date.isoformat() if review.date else None,
-        tuple(sorted({d.code for d in diagnostics if d.is_error})))
+        tuple(sorted({d.code for d in diagnostics if d.is_error})), review.problem)
     return status, diagnostics
 
 
@@ -77,18 +79,21 @@ def _strings_of(message) -> list[str]:
 
 def project_status(project: Project) -> list[LocaleStatus]:
     """The status of every catalog in the project."""
-    return [locale_status(project, code)[0]
+    reviews = ReviewBook(project)
+    return [locale_status(project, code, reviews)[0]
             for code in project.catalog_locales() if code != SOURCE_LOCALE]
 
 
 def status_table(rows: list[LocaleStatus]) -> str:
-    """A plain table for the terminal."""
+    """A plain table for the terminal, then why any sign-off on record does not count."""
     lines = [f"{'locale':<9} {'translated':>17} {'fuzzy':>5} {'untr.':>5} {'obs.':>4} "
-             f"{'err':>3} {'warn':>4}  {'review':<22} ready"]
+             f"{'err':>3} {'warn':>4}  {'review':<22} ready  signed by"]
     for row in rows:
         review = row.review + (f" {row.reviewed_on}" if row.reviewed_on else "")
         lines.append(
             f"{row.locale:<9} {row.translated:>4}/{row.total:<4} ({row.percent:5.1f}%) "
             f"{row.fuzzy:>5} {row.untranslated:>5} {row.obsolete:>4} {row.errors:>3} "
-            f"{row.warnings:>4}  {review:<22} {'yes' if row.ready else 'no'}")
+            f"{row.warnings:>4}  {review:<22} {'yes' if row.ready else 'no':<5}  "
+            f"{row.reviewed_by or ''}".rstrip())
+    lines += [f"{row.locale}: {row.review_problem}" for row in rows if row.review_problem]
     return "\n".join(lines)

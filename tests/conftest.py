@@ -28,6 +28,15 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session", autouse=True)
+def review_key(tmp_path_factory: pytest.TempPathFactory):
+    """A review key of the test run's own (made by the first sign-off), never the user's."""
+    path = tmp_path_factory.mktemp("review-key") / "review.key"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BROCHURES_REVIEW_KEY_FILE", str(path))
+        yield path
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the project, made the working folder."""
