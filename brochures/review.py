@@ -8,6 +8,7 @@ import hmac
 import json
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,15 +108,23 @@ def ensure_key(project: Project) -> tuple[ReviewKey, bool]:
         return load_key(project), False
     if path.resolve().is_relative_to(project.root.resolve()):
         return load_key(project), False  # refused there, with the reason
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd, tmp = tempfile.mkstemp(prefix=".review.key.", dir=path.parent)  # mode 0600
         with os.fdopen(fd, "w", encoding="ascii") as handle:
-            os.fchmod(handle.fileno(), 0o600)
             handle.write(secrets.token_hex(_KEY_BYTES) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp, path)  # whole or not at all, and never over a key made meanwhile
+    except FileExistsError:
+        return load_key(project), False
     except OSError as exc:
         raise BrochuresError(f"cannot create the review key: {exc.strerror}", Location.of(path),
                              f"Set {KEY_ENV} to a writable place outside the project.") from None
+    finally:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
     return load_key(project), True
 
 
@@ -198,7 +207,7 @@ class ReviewBook:
         try:
             self.entries, self.problem = read_record(project), ""
         except BrochuresError as exc:
-            self.entries, self.problem = {}, f"{exc.format_message()}"
+            self.entries, self.problem = {}, exc.format_message()
 
     def key(self) -> ReviewKey | BrochuresError:
         if self._key is None:
@@ -232,7 +241,7 @@ class ReviewBook:
             return Review("not reviewed", problem=(
                 f"{where}: signed with another review key (id {found['key']}); the key in "
                 f"{Location.of(key.path)} has id {key.id}\n    Use the clinic's review key "
-                f"(see TRANSLATING.md), or: {again}"))
+                f"(see TRANSLATING.md), or {again[0].lower()}{again[1:]}"))
         expected = key.sign(name, found["by"], found["date"], found["sha256"])
         if not hmac.compare_digest(expected, found["hmac"]):
             return Review("not reviewed", problem=(
@@ -267,5 +276,5 @@ def _legacy_note(catalog: Path, again: str) -> str:
     if any(line.startswith(LEGACY_MARK) for line in leading):
         return (f"{Location.of(catalog)}: its '{LEGACY_MARK}' header comment no longer counts "
                 "as a sign-off\n    If the clinic vouches for it, run `brochures i18n "
-                f"migrate-reviews`; otherwise: {again}")
+                f"migrate-reviews`; if not, {again[0].lower()}{again[1:]}")
     return ""

@@ -17,8 +17,16 @@ from brochures.errors import BrochuresError, Location
 from brochures.fileio import backup, write_atomic
 from brochures.project import SOURCE_LOCALE, Project
 from brochures.review import (
-    LEGACY_MARK, RECORD_FILE, catalog_name, ensure_key, entry, latest_today, read_record,
-    reviewer_name, write_record)
+    LEGACY_MARK,
+    RECORD_FILE,
+    catalog_name,
+    ensure_key,
+    entry,
+    latest_today,
+    read_record,
+    reviewer_name,
+    write_record,
+)
 
 WARNING = (f"A '{LEGACY_MARK}' header comment can be written by anyone who edits the "
            f"catalog, translators included. Migrating signs it in the clinic's name in "
