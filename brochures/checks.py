@@ -68,7 +68,7 @@ def _phones(text: str) -> list[str]:
 
 
 def _is_phone(found: str) -> bool:
-    return sum(c.isdigit() for c in found) >= 8 and not ISO_DATE_RE.fullmatch(found)
+    return sum(map(str.isdigit, found)) >= 8 and not ISO_DATE_RE.fullmatch(found)
 
 
 def _numbers(text: str) -> dict[str, list[str]]:

@@ -74,7 +74,8 @@ VARIANTS: dict[str, Variant] = {
     "trifold": Variant(
         "trifold", "DL letter-fold: six 99 x 210 mm panels on two A4 landscape sides",
         ("css/base.css", "css/figures.css", "css/trifold.css"), (297.0, 210.0),
-        {"pdf_tags": True}, template="trifold.html", layout="trifold", footer=False, copyfit=Copyfit(start=9.5, floor=8.5), cost=2.5),
+        {"pdf_tags": True}, template="trifold.html", layout="trifold", footer=False,
+        copyfit=Copyfit(start=9.5, floor=8.5), cost=2.5),
     "large-print": Variant(
         "large-print", "A4 portrait, body text 16 pt and up, generous spacing",
         ("css/base.css", "css/figures.css", "css/large-print.css"), A4, {"pdf_tags": True},

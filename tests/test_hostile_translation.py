@@ -291,8 +291,8 @@ def test_a_megabyte_translation_is_a_located_error_in_seconds(project):
     translate(project, "Scarring", "a" * 1_000_000, context=SCARRING)
     # Messages the template does not have cost no more: the catalog's own msgid is as long.
     with (project / ES).open("a", encoding="utf-8") as po:
-        for n, payload in enumerate(["b" * 300_000, "<a" * 150_000, "!" * 300_000,
-                                     "1-" * 150_000, "%(" * 150_000, "x@" * 150_000]):
+        for n, payload in enumerate(["b" * 200_000, "<a" * 100_000, "!" * 200_000,
+                                     "1-" * 100_000, "%(" * 100_000, "x@" * 100_000]):
             po.write(f'\nmsgctxt "bogus-{n}"\nmsgid "{payload}"\nmsgstr "{payload}"\n')
     line = line_of(project / ES, 'msgid "Scarring"')
 
