@@ -31,7 +31,7 @@ DIGIT_RE = re.compile(r"\d")
 LONG_RATIO, LONG_SLACK = 1.8, 20
 # No translation is this much longer than its source; past it the text is refused before
 # any other check reads it (the checks then cost no more than the source allows).
-OVERSIZE_RATIO, OVERSIZE_SLACK = 4, 200
+OVERSIZE_RATIO, OVERSIZE_SLACK = 10, 1000
 # Zero-width characters that shape or break a word (Persian, Urdu and Indic scripts need
 # ZWNJ and ZWJ; a soft hyphen marks where a long word may break): allowed between two
 # letters or marks, where they can change nothing but the shape of that word.
