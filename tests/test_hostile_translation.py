@@ -129,7 +129,7 @@ def test_the_footer_attack_is_reported_and_cannot_restyle_the_leaflet(project):
     pdf = render_without_checks(project)  # the renderer alone must neutralise it
     text = pdftotext(pdf)
     assert contains(text, SIDE_EFFECTS) and contains(text, DISCLAIMER)
-    assert "7946 0999" not in text and "7946" not in text.replace("79' '46", "")
+    assert "7946" not in text  # no phone number made of the three strings
     assert "section-after-effects" in text  # the payload is only words in the footer
     for page in PdfReader(pdf).pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (
