@@ -276,12 +276,12 @@ def _message_checks(catalog: Catalog, message: Message, literal: Written, path: 
                         "Give one msgstr[n] for each plural form, msgstr[0] to "
                         f"msgstr[{catalog.num_plurals - 1}].")
     sources = list(message.id) if message.pluralizable else [source]
-    longest_source = max(len(s) for s in sources)
+    longest_source = max(sources, key=len)
     for translation in strings:
-        if oversized(max(sources, key=len), translation):
+        if oversized(longest_source, translation):
             yield _diag(path, message, "error", "oversized",
                         f"the translation has {len(translation)} characters, the source "
-                        f"{longest_source}: far too long to be a translation of it",
+                        f"{len(longest_source)}: far too long to be a translation of it",
                         "Translate the source text, and nothing else, in this message.")
             return  # nothing else reads it: its length alone could make the checks hang
     for translation in strings:

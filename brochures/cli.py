@@ -118,8 +118,7 @@ def email(to: str | None, locale: str | None, name: str | None, consent: bool,
                            int(max_size * MEGABYTE), ca_file)
     summary = email_leaflets(
         Project.find(), options, say=lambda text: echo(text, err=True),
-        tell=lambda outcome: echo(str(outcome), err=outcome.status not in ("sent",
-                                                                               "written")))
+        tell=lambda outcome: echo(str(outcome), err=outcome.status not in ("sent", "written")))
     echo(summary.line())
     if not summary.ok:
         sys.exit(1)
@@ -180,7 +179,7 @@ def status(as_json: bool, strict: bool) -> None:
     rows = project_status(Project.find())
     if as_json:
         echo(json.dumps({"locales": [row.as_dict() for row in rows]}, ensure_ascii=False,
-                              indent=2))
+                        indent=2))
     else:
         echo(status_table(rows))
     if strict and not all(row.ready for row in rows):
