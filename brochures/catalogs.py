@@ -53,7 +53,7 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
 
 # A keyword line or a continuation line, its text in double quotes with \" and \\ escaped.
 _PO_LINE_RE = re.compile(r'\s*(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?'
-                         r'"(?:[^"\\]|\\.)*"\s*$')
+                         r'"[^"\\]*(?:\\.[^"\\]*)*"\s*$')
 
 
 @dataclass(frozen=True)

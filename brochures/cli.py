@@ -9,7 +9,14 @@ import click
 
 from brochures import __version__
 from brochures.engine import MEMORY_LIMIT, TIME_LIMIT
+from brochures.errors import printable
 from brochures.project import Project
+
+
+def echo(text: str, err: bool = False) -> None:
+    """Print a line; what came from a file (a msgctxt, a translation) cannot drive the
+    terminal: control and format characters are shown as escapes."""
+    click.echo(printable(text), err=err)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,10 +57,12 @@ def build(brochures: tuple[str, ...], locales: tuple[str, ...], variants: tuple[
     options = BuildOptions(brochures, locales, variants, jobs, output, strict, force, icc,
                            time_limit, memory_limit)
     with Progress() as progress:
-        summary = run_build(Project.find(), options, progress.update, progress.say)
+        summary = run_build(Project.find(), options,
+                            lambda done, total, key: progress.update(done, total, printable(key)),
+                            lambda text: progress.say(printable(text)))
     for error in summary.failed:
-        click.echo(f"error: {error}", err=True)
-    click.echo(summary.line())
+        echo(f"error: {error}", err=True)
+    echo(summary.line())
     if summary.failed:
         sys.exit(1)
 
@@ -68,10 +77,10 @@ def check(locales: tuple[str, ...], strict: bool) -> None:
 
     diagnostics = check_project(Project.find(), locales)
     for diagnostic in diagnostics:
-        click.echo(str(diagnostic), err=True)
+        echo(str(diagnostic), err=True)
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
-    click.echo(f"{errors} error(s), {warnings} warning(s)")
+    echo(f"{errors} error(s), {warnings} warning(s)")
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -108,10 +117,9 @@ def email(to: str | None, locale: str | None, name: str | None, consent: bool,
     options = EmailOptions(brochure, to, locale, name, consent, batch, send,
                            int(max_size * MEGABYTE), ca_file)
     summary = email_leaflets(
-        Project.find(), options, say=lambda text: click.echo(text, err=True),
-        tell=lambda outcome: click.echo(str(outcome), err=outcome.status not in ("sent",
-                                                                               "written")))
-    click.echo(summary.line())
+        Project.find(), options, say=lambda text: echo(text, err=True),
+        tell=lambda outcome: echo(str(outcome), err=outcome.status not in ("sent", "written")))
+    echo(summary.line())
     if not summary.ok:
         sys.exit(1)
 
@@ -127,7 +135,7 @@ def extract() -> None:
     from brochures import i18n as ops
 
     count, changed = ops.extract(Project.find())
-    click.echo(f"{count} messages; locales/messages.pot {'written' if changed else 'unchanged'}")
+    echo(f"{count} messages; locales/messages.pot {'written' if changed else 'unchanged'}")
 
 
 @i18n.command()
@@ -136,7 +144,7 @@ def init(code: str) -> None:
     """Start a catalog for the language CODE (e.g. fr, pt_BR, zh_Hans)."""
     from brochures import i18n as ops
 
-    click.echo(f"created {ops.init(Project.find(), code)}")
+    echo(f"created {ops.init(Project.find(), code)}")
 
 
 @i18n.command()
@@ -146,7 +154,7 @@ def update(codes: tuple[str, ...]) -> None:
     from brochures import i18n as ops
 
     for code, state in ops.update(Project.find(), codes).items():
-        click.echo(f"{code}: {state}")
+        echo(f"{code}: {state}")
 
 
 @i18n.command(name="compile")
@@ -156,7 +164,7 @@ def compile_(codes: tuple[str, ...]) -> None:
     from brochures import i18n as ops
 
     for path in ops.compile_catalogs(Project.find(), codes):
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
 
 
 @i18n.command()
@@ -170,10 +178,10 @@ def status(as_json: bool, strict: bool) -> None:
 
     rows = project_status(Project.find())
     if as_json:
-        click.echo(json.dumps({"locales": [row.as_dict() for row in rows]}, ensure_ascii=False,
-                              indent=2))
+        echo(json.dumps({"locales": [row.as_dict() for row in rows]}, ensure_ascii=False,
+                        indent=2))
     else:
-        click.echo(status_table(rows))
+        echo(status_table(rows))
     if strict and not all(row.ready for row in rows):
         sys.exit(1)
 
@@ -190,7 +198,7 @@ def signoff(code: str, reviewer: str) -> None:
     """
     from brochures import i18n as ops
 
-    click.echo(ops.signoff(Project.find(), code, reviewer))
+    echo(ops.signoff(Project.find(), code, reviewer))
 
 
 @i18n.command(name="migrate-reviews")
@@ -203,14 +211,14 @@ def migrate_reviews(codes: tuple[str, ...], yes: bool) -> None:
     project = Project.find()
     found = find_old_signoffs(project, codes)
     if not found:
-        click.echo("no catalog has an old '# Reviewed-by:' sign-off; nothing to migrate")
+        echo("no catalog has an old '# Reviewed-by:' sign-off; nothing to migrate")
         return
-    click.echo(WARNING)
+    echo(WARNING)
     for old in found:
-        click.echo(f"  {old}")
+        echo(f"  {old}")
     if not any(not old.problem for old in found):
         return
     if not yes and not click.confirm("Sign these in the clinic's name?", default=False):
         raise click.Abort()
     for line in migrate(project, found):
-        click.echo(line)
+        echo(line)

@@ -14,6 +14,7 @@ from brochures.errors import BrochuresError
 
 ENGINE_MARK = "/*brochures:engine*/"  # where the engine adds CSS of its own (copyfit, padding)
 BLEED_MM = 3.0
+MM_PER_PX = 25.4 / 96  # WeasyPrint lays out in CSS pixels
 # Limits of one render (see README.md); a leaflet takes about 1 s and under 500 MB.
 TIME_LIMIT = 120.0
 MEMORY_LIMIT = 2048
@@ -35,6 +36,7 @@ class RenderJob:
     rtl: bool = False
     time_limit: float = TIME_LIMIT     # seconds; the render is stopped after it
     memory_limit: int = MEMORY_LIMIT   # MB of address space for the process rendering it
+    page_size: tuple[float, float] | None = None  # mm; every page must be this size
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,26 @@ def _document(job: RenderJob, html: str, fetcher: Any) -> Any:
     from weasyprint import HTML
 
     # Presentational hints (HTML attributes as CSS) stay off: they are a way to inject CSS.
-    return HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
+    document = HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render(
         presentational_hints=False)
+    _check_page_size(job, document)
+    return document
+
+
+def _check_page_size(job: RenderJob, document: Any) -> None:
+    """Fail the document unless every page has the variant's size: only the variant sets
+    it, so a page of any other size means CSS came from somewhere it must not."""
+    if job.page_size is None:
+        return
+    want_w, want_h = job.page_size
+    for number, page in enumerate(document.pages, 1):
+        width, height = page.width * MM_PER_PX, page.height * MM_PER_PX
+        if abs(width - want_w) > 0.5 or abs(height - want_h) > 0.5:
+            raise BrochuresError(
+                f"{job.key}: page {number} is {width:.0f} x {height:.0f} mm, not the "
+                f"{want_w:.0f} x {want_h:.0f} mm of its variant\n    Only the variant's "
+                "stylesheet may set the page size (@page { size }): look for CSS added to "
+                "the templates or stylesheets.")
 
 
 def _write(job: RenderJob, document: Any) -> bytes:

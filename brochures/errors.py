@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+
+def printable(text: str, lines: bool = True) -> str:
+    """``text`` safe to print on a terminal: control characters (ESC, CR, C1 codes...),
+    invisible format characters (bidi overrides among them) and line separators are shown
+    as \\uXXXX escapes, so text from a file can neither move the cursor nor rewrite or
+    reorder what was printed. Line breaks are kept unless ``lines`` is false. The escapes
+    are JSON's, so printed JSON stays valid and means the same."""
+    if text.isprintable():
+        return text
+    keep = "\n\t" if lines else ""
+    return "".join(_escape(c) if c not in keep and unicodedata.category(c) in _UNPRINTABLE
+                   else c for c in text)
+
+
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # as a UTF-16 surrogate pair, the way JSON writes it
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 @dataclass(frozen=True)
@@ -18,7 +43,8 @@ class Location:
 
     def __str__(self) -> str:
         text = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{text}: {self.key}" if self.key else text
+        text = f"{text}: {self.key}" if self.key else text
+        return printable(text, lines=False)  # a key may be a msgctxt: anything at all
 
     @classmethod
     def of(cls, path: Path | str, line: int | None = None, key: str | None = None) -> Location:
@@ -47,8 +73,8 @@ class Diagnostic:
 
     def __str__(self) -> str:
         level = "" if self.is_error else f"{self.severity}: "
-        text = f"{self.location}: {level}{self.message} [{self.code}]"
-        return f"{text}\n    {self.hint}" if self.hint else text
+        text = f"{self.location}: {level}{printable(self.message, lines=False)} [{self.code}]"
+        return f"{text}\n    {printable(self.hint, lines=False)}" if self.hint else text
 
     @property
     def is_error(self) -> bool:
@@ -70,6 +96,9 @@ class BrochuresError(click.ClickException):
         text = f"{location}: {message}" if location else message
         super().__init__(f"{text}\n    {hint}" if hint else text)
 
+    def format_message(self) -> str:
+        return printable(self.message)
+
 
 class CheckFailed(BrochuresError):
     """Several diagnostics at once, at least one of them an error."""
@@ -82,7 +111,7 @@ class CheckFailed(BrochuresError):
         super().__init__("\n".join(lines))
 
     def format_message(self) -> str:
-        return self.message
+        return printable(self.message)
 
 
 def as_diagnostic(error: BrochuresError, code: str) -> Diagnostic:

@@ -245,7 +245,7 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
                     variant.cost * (3 if info.script in ("Hans", "Hant", "Jpan", "Kore") else 1),
                     variant.layout,
                     tuple(variant.copyfit.sizes()) if variant.copyfit else (),
-                    variant.print_boxes, info.rtl)
+                    variant.print_boxes, info.rtl, page_size=variant.page_size)
                 plans.append(DocumentPlan(brochure.id, code, variant.name, path, inputs,
                                           built_from, page.draft, job, error, tuple(fonts)))
     return plans

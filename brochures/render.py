@@ -22,6 +22,7 @@ from brochures.markup import plain_text, sanitize
 from brochures.variants import Variant
 
 _PAGE_FIELDS = re.compile(r"\[\[(page|pages)\]\]")
+_CSS_SPECIAL = frozenset("\\\"'<>&")
 
 
 def make_environment(templates_dir: str, autoescape: bool = True) -> jinja2.Environment:
@@ -71,9 +72,11 @@ class Page:
 
 
 def css_string(text: str) -> str:
-    """``text`` as a CSS string literal that cannot end the string or the <style> element."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return '"' + escaped.replace("<", "\\3c ").replace(">", "\\3e ") + '"'
+    """``text`` as a CSS string literal that cannot end the string or the <style> element:
+    quotes, backslash, <, >, & and every character that is not printable (CSS counts form
+    feed and carriage return as new lines) are written as hex escapes."""
+    return '"' + "".join(c if c.isprintable() and c not in _CSS_SPECIAL else f"\\{ord(c):x} "
+                         for c in text) + '"'
 
 
 def locale_css(info: LocaleInfo, fonts: FontConfig, variant: Variant) -> str:
@@ -96,9 +99,10 @@ h1 {{ string-set: leaflet-title content(text); }}
 
 
 def css_counter(label: str) -> Markup:
-    """A translated "Page [[page]] of [[pages]]" as CSS ``content`` with page counters."""
+    """A translated "Page [[page]] of [[pages]]" (sanitized HTML) as CSS ``content`` with
+    page counters: its text as a reader would see it, each piece a CSS string."""
     parts = []
-    for piece in _PAGE_FIELDS.split(Markup(label).unescape()):
+    for piece in _PAGE_FIELDS.split(Markup(label).striptags()):
         if piece in ("page", "pages"):
             parts.append(f"counter({piece})")
         elif piece:

@@ -28,6 +28,7 @@ class Variant:
     name: str
     description: str
     stylesheets: tuple[str, ...]
+    page_size: tuple[float, float]  # mm, width x height, as its stylesheet's @page sets it
     pdf_options: dict[str, Any] = field(default_factory=dict)
     template: str = "leaflet.html"
     layout: str = "flow"          # "flow", "booklet" (imposed 2-up) or "trifold" (2 sheets)
@@ -44,6 +45,7 @@ class Variant:
     def settings(self) -> dict[str, Any]:
         """Everything about the variant that changes its output (for rebuild decisions)."""
         return {"name": self.name, "stylesheets": self.stylesheets, "text": self.text_layer,
+                "page_size": self.page_size,
                 "template": self.template, "layout": self.layout,
                 "footer": (self.footer, self.running_title, self.page_total),
                 "notes": self.notes_pages, "print": self.print_boxes,
@@ -54,28 +56,29 @@ class Variant:
 
 
 BLEED_MM = 3.0  # what a print shop trims off; CSS bleed adds a slug for the crop marks
+A4 = (210.0, 297.0)
 
 VARIANTS: dict[str, Variant] = {
     "screen": Variant(
         "screen", "A4 portrait, tagged PDF/UA-1 with links: for email and screens",
-        ("css/base.css", "css/figures.css", "css/screen.css"),
+        ("css/base.css", "css/figures.css", "css/screen.css"), A4,
         {"pdf_variant": "pdf/ua-1", "pdf_tags": True}, text_layer=True),
     "print": Variant(
         "print", "A4 portrait with 3 mm bleed and crop marks for a print shop",
-        ("css/base.css", "css/figures.css", "css/print.css"), {"pdf_tags": True},
+        ("css/base.css", "css/figures.css", "css/print.css"), A4, {"pdf_tags": True},
         print_boxes=True),
     "booklet": Variant(
         "booklet", "A5 pages imposed two-up on A4 landscape, saddle-stitch order",
-        ("css/base.css", "css/figures.css", "css/booklet.css"), layout="booklet",
-        notes_pages=3, page_total=False, cost=1.5),
+        ("css/base.css", "css/figures.css", "css/booklet.css"), (148.0, 210.0),
+        layout="booklet", notes_pages=3, page_total=False, cost=1.5),
     "trifold": Variant(
         "trifold", "DL letter-fold: six 99 x 210 mm panels on two A4 landscape sides",
-        ("css/base.css", "css/figures.css", "css/trifold.css"), {"pdf_tags": True},
-        template="trifold.html",
-        layout="trifold", footer=False, copyfit=Copyfit(start=9.5, floor=8.5), cost=2.5),
+        ("css/base.css", "css/figures.css", "css/trifold.css"), (297.0, 210.0),
+        {"pdf_tags": True}, template="trifold.html", layout="trifold", footer=False,
+        copyfit=Copyfit(start=9.5, floor=8.5), cost=2.5),
     "large-print": Variant(
         "large-print", "A4 portrait, body text 16 pt and up, generous spacing",
-        ("css/base.css", "css/figures.css", "css/large-print.css"), {"pdf_tags": True},
+        ("css/base.css", "css/figures.css", "css/large-print.css"), A4, {"pdf_tags": True},
         running_title=False,
         cost=1.5),
 }

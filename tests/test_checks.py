@@ -80,8 +80,9 @@ def added_link(root: Path) -> list[str]:
     where = f"{ES}:{line}: {context}"
     return [f"{where}: inline tags differ: added </a>, <a href> [markup]\n"
             "    Use only the source's tags (<strong>, <em>, <br>, <a href>).",
-            f"{where}: the translation adds the URL 'https://laser.example/oferta' [contact]\n"
-            "    Copy URLs, email addresses and phone numbers unchanged."]
+            f"{where}: links differ: added https://laser.example/oferta [link]\n"
+            '    Keep each <a href="..."> of the source with exactly its address, and add '
+            "none."]
 
 
 def markup_outside_the_allowlist(root: Path) -> list[str]:

@@ -211,15 +211,22 @@ def test_javascript_link_from_a_catalog_is_removed(project):
          "summary: A guide for patients from your skin specialist clinic.",
          f"summary: '{source}'")
     set_translation(project, "es", f"{BROCHURE}:summary",
-                    # The source's URL is kept (in a comment of the script) to pass the checks.
+                    # The source's URL is kept (in a comment of the script).
                     'Una guía de <a href="javascript:alert(document.domain)'
                     '//https://clinic.example">su clínica</a>.', msgid=source)
     result = run_cli("build", "--variant", "screen", "--locale", "en", "--locale", "es",
                      cwd=project)
-    assert result.code == 0, result.err
+    assert result.code == 1
+    assert "summary: links differ: missing https://clinic.example [link]" in result.err
     en = project / f"output/{BROCHURE}/{BROCHURE}-en-screen.pdf"
-    es = project / f"output/{BROCHURE}/{BROCHURE}-es-screen.pdf"
     assert "https://clinic.example" in link_targets(en)  # the source's link works
+    # The sanitizer is the second line of defence: render the HTML without the checks.
+    site = gather(Project(project), locales=("es",), variants=("screen",))
+    (plan,) = plan_documents(site)
+    rendered = render_pdf(plan.job)
+    assert rendered.error is None
+    es = project / "es.pdf"
+    es.write_bytes(rendered.pdf)
     assert contains(pdf_text(es), "su clínica")
     assert_harmless(es)
 
