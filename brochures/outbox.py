@@ -46,9 +46,11 @@ def names_key(folder: Path) -> bytes:
         if len(key) != KEY_SIZE:
             key = secrets.token_bytes(KEY_SIZE)
             write_atomic(path, key, mode=FILE_MODE)
-    except OSError as exc:
-        raise BrochuresError(f"cannot use the outbox: {exc.strerror}", Location.of(path),
-                             "Fix the folder's permissions.") from None
+    except (OSError, BrochuresError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else _reason(exc)
+        raise BrochuresError(f"cannot use the outbox: {reason}", Location.of(path),
+                             "Free some space or fix the folder's permissions; nothing was "
+                             "written.") from None
     return key
 
 

@@ -82,7 +82,9 @@ class Mailer:
 
     def deliver(self, message: EmailMessage, sender: str, recipient: str) -> Delivery:
         """Hand ``message`` to the server; a 4xx reply is retried after a pause, unchanged
-        (same Message-ID), a 5xx is not. An unreachable server raises SmtpUnavailable."""
+        (same Message-ID), a 5xx is not. Once the server has the message, a lost or broken
+        reply makes it "unknown", never sent again. An unusable server raises
+        SmtpUnavailable."""
         failure = _Retry("not attempted")
         for attempt, delay in enumerate((0.0, *self.delays), 1):
             if delay:

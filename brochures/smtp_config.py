@@ -37,7 +37,7 @@ class SmtpConfig:
 
     @property
     def where(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
     def tls_context(self) -> ssl.SSLContext:
         """Certificates and host names always checked; a CA file replaces the system's CAs."""

@@ -19,12 +19,19 @@ from pathlib import Path
 import pytest
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
+from test_email import (
+    PATIENT,
+    SMTP_VARS,
+    Recorder,
+    assert_private,
+    outbox,
+    plain_server,
+    smtp_server,
+)
 
 from brochures.cli import main
 
 from conftest import CliResult, copy_project, run_cli
-from test_email import PATIENT, SMTP_VARS, Recorder, assert_private, outbox, plain_server, \
-    smtp_server
 
 VICTIM = "victim@patients.example.org"
 OTHERS = ("b.silva@patients.example.org", "c.jones@patients.example.org")
@@ -370,7 +377,7 @@ def test_a_full_disk_ends_the_outbox_run_with_a_summary(root, monkeypatch, code)
     assert result.stdout.strip().endswith("0 sent, 2 written, 2 failed (rows 4, 5), 0 refused")
     assert "patients.csv:2: written: output/outbox/" in result.stdout
     assert "patients.csv:3: written: output/outbox/" in result.stdout
-    assert (f"patients.csv:4: failed: cannot write output/outbox/laser-skin-tightening-de-"
+    assert ("patients.csv:4: failed: cannot write output/outbox/laser-skin-tightening-de-"
             in result.stderr)
     assert f".eml: {os.strerror(code)}" in result.stderr
     assert "patients.csv:5: failed: not attempted: the outbox could not be written" \
