@@ -12,12 +12,13 @@ from brochures.build import BuildOptions, build
 from brochures.errors import BrochuresError, Location, display_path
 from brochures.locales import closest_locale, locale_info
 from brochures.mail import Composed, Composer, Leaflet, Letter, Refused, check_address, check_size
-from brochures.outbox import outbox_folder, write_eml
+from brochures.outbox import OutboxError, names_key, outbox_folder, write_eml
 from brochures.patients import Patient, read_batch
 from brochures.plan import gather
 from brochures.project import SOURCE_LOCALE, Project
 from brochures.publish import read_manifest
-from brochures.smtp import RETRY_DELAYS, Mailer, SmtpUnavailable, config_from_env, sender_from_env
+from brochures.smtp import RETRY_DELAYS, Mailer, SmtpUnavailable
+from brochures.smtp_config import config_from_env, sender_from_env
 
 VARIANT = "screen"
 STATUSES = ("sent", "written", "failed", "unknown", "refused")
@@ -89,7 +90,7 @@ def email_leaflets(project: Project, options: EmailOptions,
     again after the fix sends nobody a message twice.
     """
     patients = _patients(options)
-    config = config_from_env(os.environ, options.ca_file) if options.send else None
+    config = config_from_env(os.environ, options.ca_file, say) if options.send else None
     brochure_id = _brochure_id(project, options.brochure)
     summary = EmailSummary()
 
@@ -131,9 +132,20 @@ def email_leaflets(project: Project, options: EmailOptions,
 
     if config is None:
         folder = outbox_folder(project.root / "output")
-        for patient, letter in letters:
-            path = write_eml(folder, compose(letter).message, brochure_id, letter.locale)
-            record(patient, "written", f"{display_path(path)} ({letter.locale})")
+        key = names_key(folder)
+        for index, (patient, letter) in enumerate(letters):
+            try:
+                filed = write_eml(folder, key, compose(letter).message, brochure_id,
+                                  letter.locale)
+            except OutboxError as exc:
+                record(patient, "failed", exc.format_message())
+                for rest, _ in letters[index + 1:]:
+                    record(rest, "failed", "not attempted: the outbox could not be written")
+                say("Fix the disk or folder, then run the same command again: the messages "
+                    "already in the outbox are kept and not written twice.")
+                break
+            again = "" if filed.new else ", already in the outbox"
+            record(patient, "written", f"{display_path(filed.path)} ({letter.locale}{again})")
         return summary
     with Mailer(config, options.retry_delays) as mailer:
         for index, (patient, letter) in enumerate(letters):

@@ -94,4 +94,9 @@ def _columns(header: list[str], path: Path) -> dict[str, int]:
             f"missing column(s): {', '.join(missing)}", Location.of(path, 1),
             "The first line must name the columns email, locale, consent and optionally "
             "name" + (f" (did you mean {', '.join(guesses)}?)" if guesses else "."))
+    twice = [name for name in COLUMNS if header.count(name) > 1]
+    if twice:
+        # which one holds the patient's address? a guess could write to someone else
+        raise BrochuresError(f"the column {twice[0]} is there twice", Location.of(path, 1),
+                             "Keep one column of each name: email, locale, name, consent.")
     return {name: header.index(name) for name in COLUMNS if name in header}

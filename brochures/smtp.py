@@ -1,97 +1,26 @@
-"""Deliver messages over SMTP: settings from the environment, certificates always verified."""
+"""Deliver messages over SMTP: one connection reused, 4xx tried again, doubt never resent."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import smtplib
 import ssl
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
-from pathlib import Path
 from types import TracebackType
 
-from brochures.errors import BrochuresError, Location
+from brochures.errors import BrochuresError
+from brochures.smtp_config import ENV, SmtpConfig
+from brochures.smtp_wire import BadReply, Client, SslClient, message_data
 
-ENV = "BROCHURES_SMTP_"
-PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 RETRY_DELAYS = (2.0, 8.0, 30.0)  # seconds before each new attempt after a 4xx reply
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
-_SETTINGS_HINT = (f"Set {ENV}HOST, and as needed {ENV}PORT, {ENV}SECURITY (ssl, starttls or "
-                  f"none), {ENV}USER and {ENV}PASSWORD_FILE; or leave out --send to write the "
-                  "messages to output/outbox/.")
-
-
-@dataclass(frozen=True)
-class SmtpConfig:
-    """Where and how to deliver: read from BROCHURES_SMTP_* by :func:`config_from_env`."""
-
-    host: str
-    port: int
-    security: str  # "ssl", "starttls" or "none"
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    ca_file: Path | None = None
-    timeout: float = 30.0
-
-    @property
-    def where(self) -> str:
-        return f"{self.host}:{self.port}"
-
-    def tls_context(self) -> ssl.SSLContext:
-        """Certificates and host names always checked; a CA file replaces the system's CAs."""
-        return ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
-
-
-def is_loopback(host: str) -> bool:
-    """True for this machine itself (localhost, 127.0.0.0/8, ::1), where plain text is safe."""
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def config_from_env(env: Mapping[str, str], ca_file: Path | None = None) -> SmtpConfig:
-    """The SMTP settings from ``env``; anything missing or wrong is a clear error."""
-    host = env.get(f"{ENV}HOST", "").strip()
-    if not host:
-        raise BrochuresError(f"--send needs a mail server: {ENV}HOST is not set",
-                             hint=_SETTINGS_HINT)
-    security = env.get(f"{ENV}SECURITY", "starttls").strip().lower()
-    if security not in PORTS:
-        raise BrochuresError(f"{ENV}SECURITY must be ssl, starttls or none, not {security!r}",
-                             hint=_SETTINGS_HINT)
-    if security == "none" and not is_loopback(host):
-        raise BrochuresError(f"{ENV}SECURITY=none is allowed only for this machine "
-                             "(localhost), never over a network",
-                             hint="Use ssl or starttls: patient email must not travel in clear.")
-    port_text = env.get(f"{ENV}PORT", "").strip() or str(PORTS[security])
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise BrochuresError(f"{ENV}PORT must be a port number, not {port_text!r}")
-    user = env.get(f"{ENV}USER", "").strip() or None
-    password_file = env.get(f"{ENV}PASSWORD_FILE", "").strip()
-    if bool(user) != bool(password_file):
-        raise BrochuresError(f"{ENV}USER and {ENV}PASSWORD_FILE go together: set both or "
-                             "neither", hint="The password file holds the password alone.")
-    password = _read_password(Path(password_file).expanduser()) if password_file else None
-    if ca_file is not None and not ca_file.is_file():
-        raise BrochuresError("CA certificate file not found", Location.of(ca_file),
-                             "Give the PEM file of the authority that signed the server's "
-                             "certificate.")
-    return SmtpConfig(host, int(port_text), security, user, password, ca_file)
-
-
-def _read_password(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8").rstrip("\r\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
-        raise BrochuresError(f"cannot read the SMTP password file: {reason}",
-                             Location.of(path)) from None
+# control characters, and the invisible and direction marks that can disguise text
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_UNKNOWN = ("the message may or may not have been delivered: check with the server's log "
+            "before sending it again")
 
 
 @dataclass(frozen=True)
@@ -125,7 +54,8 @@ def said(code: int, text: bytes | str) -> str:
     """A server reply for the user, with any address in it blanked (it may be the patient's)."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    text = " ".join(_ADDRESS.sub("<address>", text).split())
+    # a hostile server could move the cursor or hide text in the user's terminal
+    text = " ".join(_ADDRESS.sub("<address>", _UNPRINTABLE.sub(" ", text)).split())
     return f"{code} {text[:200]}".strip()
 
 
@@ -152,7 +82,9 @@ class Mailer:
 
     def deliver(self, message: EmailMessage, sender: str, recipient: str) -> Delivery:
         """Hand ``message`` to the server; a 4xx reply is retried after a pause, unchanged
-        (same Message-ID), a 5xx is not. An unreachable server raises SmtpUnavailable."""
+        (same Message-ID), a 5xx is not. Once the server has the message, a lost or broken
+        reply makes it "unknown", never sent again. An unusable server raises
+        SmtpUnavailable."""
         failure = _Retry("not attempted")
         for attempt, delay in enumerate((0.0, *self.delays), 1):
             if delay:
@@ -185,24 +117,40 @@ class Mailer:
                               "(SMTPUTF8)")
             options = ["SMTPUTF8", "BODY=8BITMIME"]
         try:
-            self._expect(smtp.mail(sender, options), (250,), "MAIL FROM")
-            self._expect(smtp.rcpt(recipient), (250, 251), "RCPT TO")
+            self._ask("MAIL FROM", lambda: smtp.mail(sender, options), (250,))
+            self._ask("RCPT TO", lambda: smtp.rcpt(recipient), (250, 251))
+            self._ask("DATA", lambda: smtp.docmd("DATA"), (354,))
+            # a connection lost while sending loses the final dot too: nothing was handed over
+            smtp.send(message_data(message.as_bytes()))
         except smtplib.SMTPServerDisconnected:
             raise _Retry("connection lost before the message was handed over",
                          drop=True) from None
+        # From here on the server has the message and may have queued it: sending it again
+        # could give the patient two copies, so any doubt is reported and not retried.
         try:
-            code, text = smtp.data(message.as_bytes())
-        except smtplib.SMTPDataError as exc:  # DATA itself refused: nothing was handed over
-            code, text = exc.smtp_code, exc.smtp_error
-        except smtplib.SMTPServerDisconnected:
-            # The server may have queued it before the line dropped: sending it again
-            # could give the patient two copies, so say so instead.
+            code, text = smtp.getreply()
+        except (smtplib.SMTPServerDisconnected, BadReply) as exc:
             self._drop()
-            return Delivery("unknown", "the connection was lost after DATA; the message may "
-                            "or may not have been delivered: check with the server's log "
-                            "before sending it again", attempt)
-        self._expect((code, text), (250,), "DATA")
-        return Delivery("sent", said(code, text), attempt)
+            why = (exc.reason if isinstance(exc, BadReply)
+                   else "the connection was lost after DATA")
+            return Delivery("unknown", f"{why}; {_UNKNOWN}", attempt)
+        if 200 <= code < 300:
+            return Delivery("sent", said(code, text), attempt)
+        if 400 <= code < 600:
+            self._expect((code, text), (), "DATA")  # raises: a 4xx is tried again, a 5xx not
+        self._drop()
+        return Delivery("unknown", f"the server's reply to the message is not one SMTP "
+                        f"knows ({said(code, text)}); {_UNKNOWN}", attempt)
+
+    def _ask(self, stage: str, command: Callable[[], tuple[int, bytes]],
+             ok: tuple[int, ...]) -> None:
+        """One command before the message is handed over; a broken reply fails it alone."""
+        try:
+            reply = command()
+        except BadReply as exc:
+            self._drop()
+            raise _Failed(f"{stage}: {exc.reason}") from None
+        self._expect(reply, ok, stage)
 
     def _expect(self, reply: tuple[int, bytes], ok: tuple[int, ...], stage: str) -> None:
         code, text = reply
@@ -238,10 +186,10 @@ class Mailer:
         smtp: smtplib.SMTP | None = None
         try:
             if config.security == "ssl":
-                smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
-                                        context=config.tls_context())
+                smtp = SslClient(config.host, config.port, timeout=config.timeout,
+                                 context=config.tls_context())
             else:
-                smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+                smtp = Client(config.host, config.port, timeout=config.timeout)
             smtp.ehlo_or_helo_if_needed()
             if config.security == "starttls":
                 if not smtp.has_extn("starttls"):
@@ -262,6 +210,10 @@ class Mailer:
 
 def _connect_error(exc: BaseException, where: str) -> BaseException:
     """What a failure to connect means: try again later, or stop sending."""
+    if isinstance(exc, BadReply):
+        return SmtpUnavailable(f"{where}: {exc.reason}",
+                               hint=f"Check {ENV}HOST and {ENV}PORT: they must name the mail "
+                               "server (usually port 587 or 465).")
     if isinstance(exc, ssl.SSLCertVerificationError):
         return SmtpUnavailable(f"{where}: the server's certificate is not trusted "
                                f"({exc.verify_message})",
@@ -286,8 +238,3 @@ def _connect_error(exc: BaseException, where: str) -> BaseException:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         return _Retry(f"cannot connect to {where}: {reason}", unreachable=True)
     return exc
-
-
-def sender_from_env(env: Mapping[str, str], clinic_email: str) -> str:
-    """The From address: BROCHURES_SMTP_FROM, else the clinic's address from clinic.yaml."""
-    return env.get(f"{ENV}FROM") or clinic_email

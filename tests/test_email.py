@@ -81,8 +81,8 @@ class _Controller(Controller):
 
 
 @contextmanager
-def smtp_server(handler: Recorder, **options):
-    controller = _Controller(handler, hostname="127.0.0.1", port=0, **options)
+def smtp_server(handler: Recorder, hostname: str = "127.0.0.1", **options):
+    controller = _Controller(handler, hostname=hostname, port=0, **options)
     controller.start()
     try:
         yield controller
