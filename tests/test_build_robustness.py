@@ -3,17 +3,25 @@ concurrent builds, oversized YAML, broken images and absurd page sizes."""
 
 from __future__ import annotations
 
+import io
+import re
+import struct
+import warnings
+import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageFile
 
 import brochures.plan
 from brochures.build import BuildOptions, build
 from brochures.project import Project
+from brochures.sniff import check_content
 
-from conftest import run_cli
+from conftest import edit, line_of, run_cli
 from pdfread import pdf_text
 from test_scripts import TITLE, set_translation
+from test_untrusted import inject
 
 BROCHURE = "laser-skin-tightening"
 
@@ -82,3 +90,117 @@ def test_a_file_full_of_mistakes_shows_the_first_fifty(project):
     assert lines[0] == "content/hostile.yaml:1: field0: unknown field [content]"
     assert lines[-1] == ("content/hostile.yaml: and 4,955 more problem(s) in this file, "
                          "not shown [content]")
+
+
+# --- 2. image sizes read by a real decoder ---------------------------------------------------
+
+def hidden_giant_jpeg() -> bytes:
+    """A 13000 x 13000 JPEG whose first size header, seen by a reader that gives the
+    parameterless RST0 marker a length, says 16 x 16."""
+    buffer = io.BytesIO()
+    Image.new("L", (16, 16), 128).save(buffer, "JPEG")
+    small = buffer.getvalue()
+    sof = small.index(b"\xff\xc0")
+    giant = small[:sof + 5] + struct.pack(">HH", 13000, 13000) + small[sof + 9:]
+    # RST0 then an APP1 segment of 65535 bytes. Taking FF E1 (APP1's marker) for RST0's
+    # length lands 65509 bytes in, inside APP1, where a fake 16 x 16 frame header waits.
+    fake = b"\xff\xc0\x00\x0b\x08" + struct.pack(">HH", 16, 16) + b"\x01\x01\x11\x00"
+    payload = bytearray(65533)
+    payload[65509 - 8:65509 - 8 + len(fake)] = fake
+    return b"\xff\xd8\xff\xd0\xff\xe1\xff\xff" + bytes(payload) + giant[2:]
+
+
+def test_the_hidden_giant_is_a_real_13000_pixel_jpeg():
+    """libjpeg itself (through Pillow, decoding at 1/8 scale) reads 13000 x 13000."""
+    data = hidden_giant_jpeg()
+    assert len(data) < 70_000
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.size == (13000, 13000)
+            image.draft("L", (13000 // 8, 13000 // 8))
+            ImageFile.LOAD_TRUNCATED_IMAGES = True  # the scan is a 16 x 16 picture's
+            try:
+                image.load()
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = False
+            assert image.size == (1625, 1625)
+
+
+def test_a_jpeg_hiding_its_size_behind_a_restart_marker_is_refused(project):
+    (project / "content/assets/logo.jpg").write_bytes(hidden_giant_jpeg())
+    edit(project / "content/clinic.yaml", "logo: assets/logo.svg", "logo: assets/logo.jpg")
+    line = line_of(project / "content/clinic.yaml", "logo:")
+    for command in ("check", "build"):
+        result = run_cli(command, cwd=project)
+        assert result.code == 1 and "Traceback" not in result.err
+        assert (f"content/clinic.yaml:{line}: logo: assets/logo.jpg: image is 13000 x 13000 "
+                "pixels, more than the limit of 40,000,000 pixels") in result.err
+    assert check_content(hidden_giant_jpeg(), "image/jpeg") == (
+        "image is 13000 x 13000 pixels, more than the limit of 40,000,000 pixels")
+
+
+# --- 6. images that cannot be drawn ----------------------------------------------------------
+
+def chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def jpeg_cut_in_its_scan() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 200), (200, 30, 30)).save(buffer, "JPEG")
+    data = buffer.getvalue()
+    return data[:data.index(b"\xff\xda") + 20]
+
+
+# Every chunk's checksum is right, but the pixel data is not zlib data.
+PNG_NOT_DEFLATED = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 200, 200, 8, 2,
+                                                                       0, 0, 0))
+                    + chunk(b"IDAT", b"\x13" * 64) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("name, data, problem", [
+    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 120">\n'
+                 b'  <circle cx="60" cy="60" r="56" fill="#0b6e69">\n</svg>\n',
+     "not a readable SVG image (mismatched tag: line 3, column 2)"),
+    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 0 120"/>',
+     'viewBox="0 0 0 120" has no area (its width and height must be > 0)'),
+    ("logo.jpg", jpeg_cut_in_its_scan(), "damaged JPEG image (image file is truncated"),
+    ("logo.png", PNG_NOT_DEFLATED, "damaged PNG image ("),
+])
+def test_a_broken_logo_is_a_located_error_not_a_blank(project, name, data, problem):
+    (project / "content/assets" / name).write_bytes(data)
+    edit(project / "content/clinic.yaml", "logo: assets/logo.svg", f"logo: assets/{name}")
+    line = line_of(project / "content/clinic.yaml", "logo:")
+    for command in ("check", "build"):
+        result = run_cli(command, cwd=project)
+        assert result.code == 1 and "Traceback" not in result.err
+        assert f"content/clinic.yaml:{line}: logo: assets/{name}: {problem}" in result.err
+    assert not (project / "output").exists()
+
+
+def test_an_svg_whose_viewbox_is_not_numbers_fails_its_document_only(project):
+    (project / "templates/images/odd.svg").write_bytes(
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ten 10"><circle r="4"/></svg>')
+    inject(project, {"de": '<img src="images/odd.svg" alt="">'})
+    result = run_cli("build", "--variant", "screen", "--locale", "de", "--locale", "en",
+                     cwd=project)
+    assert result.code == 1 and "Traceback" not in result.err, result.err[-3000:]
+    assert re.search(rf"error: {BROCHURE}/de/screen: refused to load \S+/images/odd.svg: "
+                     r"viewBox=\"0 0 ten 10\" is not four numbers", result.err)
+    assert "1 built, 0 up to date, 1 failed" in result.out
+
+
+def test_an_image_the_renderer_cannot_draw_fails_the_document_naming_it(project):
+    """It passes every check made before rendering (it is well-formed XML), but WeasyPrint
+    gives up drawing it: the leaflet would show a blank where the logo goes."""
+    (project / "content/assets/logo.svg").write_bytes(
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+        b'<use id="me" href="#me"/></svg>')
+    result = run_cli("build", "--variant", "screen", "--locale", "en", "--locale", "de",
+                     cwd=project)
+    assert result.code == 1 and "Traceback" not in result.err
+    for code in ("en", "de"):
+        assert (f"error: {BROCHURE}/{code}/screen: the image content/assets/logo.svg could "
+                "not be drawn\n    Replace it with a valid PNG, JPEG or SVG file") in result.err
+    assert "0 built, 0 up to date, 2 failed" in result.out
