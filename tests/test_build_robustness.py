@@ -3,8 +3,12 @@ concurrent builds, oversized YAML, broken images and absurd page sizes."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
 import re
+import signal
 import struct
 import warnings
 import zlib
@@ -21,6 +25,7 @@ from brochures.sniff import check_content
 from conftest import edit, line_of, run_cli
 from pdfread import pdf_text
 from test_scripts import TITLE, set_translation
+from test_limits import ENDLESS, descendants, rendering, snapshot, start_build, wait_for
 from test_untrusted import inject
 
 BROCHURE = "laser-skin-tightening"
@@ -204,3 +209,67 @@ def test_an_image_the_renderer_cannot_draw_fails_the_document_naming_it(project)
         assert (f"error: {BROCHURE}/{code}/screen: the image content/assets/logo.svg could "
                 "not be drawn\n    Replace it with a valid PNG, JPEG or SVG file") in result.err
     assert "0 built, 0 up to date, 2 failed" in result.out
+
+
+# --- 3. a stopped build stops its workers ---------------------------------------------------
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie waiting to be reaped does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_a_build_stopped_by_a_signal_leaves_no_process_and_output_as_it_was(project, how):
+    assert run_cli("build", "--variant", "screen", "--locale", "en", cwd=project).code == 0
+    before = snapshot(project / "output")
+    inject(project, {"en": ENDLESS})
+    build = start_build(project, "--locale", "en", "--jobs", "1", "--time-limit", "600")
+    family: list[int] = []
+
+    def rendering_now() -> bool:
+        family[:] = descendants(build.pid)
+        return any(rendering(pid) for pid in family)
+
+    wait_for(rendering_now, "the worker to start rendering")
+    assert len(family) >= 2  # the forkserver and the worker, at least
+    os.kill(build.pid, how)  # the build alone, as a service manager or the OOM killer does
+    try:
+        build.wait(timeout=60)
+        wait_for(lambda: not any(map(alive, family)), "the build's processes to end", limit=20)
+    finally:  # what is left would hold the output pipes open, and render for minutes
+        for pid in filter(alive, family):
+            os.kill(pid, signal.SIGKILL)
+    out, err = build.communicate(timeout=60)
+    assert snapshot(project / "output") == before
+    if how == signal.SIGTERM:
+        assert build.returncode == 128 + signal.SIGTERM and "Traceback" not in err
+        assert "the build was stopped (SIGTERM)" in err
+        assert list(project.glob(".output.staging-*")) == []
+
+
+# --- 4. one build at a time in an output folder ---------------------------------------------
+
+def test_builds_started_together_take_turns_and_both_reach_the_manifest(project):
+    # German takes a few seconds to lay out, so the second build starts during the first.
+    inject(project, {"de": "<pre>{% for i in range(300) %}" + "x" * 100 + "\n{% endfor %}</pre>"})
+    first = start_build(project, "--locale", "de")
+    wait_for(lambda: any(rendering(pid) for pid in descendants(first.pid)),
+             "the first build to render")
+    hasty = start_build(project, "--locale", "fr", "--no-wait")
+    second = start_build(project, "--locale", "fr")
+    results = {name: (process, *process.communicate(timeout=600))
+               for name, process in (("hasty", hasty), ("second", second), ("first", first))}
+    for name in ("first", "second"):
+        process, out, err = results[name]
+        assert process.returncode == 0 and "1 built" in out, err
+    documents = json.loads((project / "output/manifest.json").read_text())["documents"]
+    assert sorted(doc["locale"] for doc in documents) == ["de", "fr"]
+    for doc in documents:
+        data = (project / "output" / doc["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == doc["sha256"] and len(data) == doc["bytes"]
+    assert f"waiting for build PID {first.pid} to finish" in results["second"][2]
+    assert results["hasty"][0].returncode == 1
+    assert f"the output folder is in use by build PID {first.pid}" in results["hasty"][2]
