@@ -121,7 +121,8 @@ def build(project: Project, options: BuildOptions,
     ``options.wait``, fails), since each publishes a manifest made from the one it read.
     """
     output = (options.output or project.root / "output").resolve()
-    with _stoppable(), exclusive(lock_path(output), "the output folder", say, options.wait):
+    with _stoppable(), exclusive(lock_path(output), output, "the output folder", say,
+                                 options.wait):
         return _build(project, options, output, progress, say)
 
 
@@ -188,7 +189,7 @@ def _build(project: Project, options: BuildOptions, output: Path,
             summary.built.append(plan.path)
         with _uninterrupted():
             staging.commit(records)
-            write_gallery(output, records, site.fonts)
+            write_gallery(output, records, site.fonts, say)
     summary.seconds = time.monotonic() - started
     for path in summary.drafts:
         say(f"warning: {path}: translation incomplete, marked as a draft on every page")

@@ -112,9 +112,10 @@ def fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def exclusive(lock: Path, what: str, say: Callable[[str], None], wait: bool = True
-              ) -> Iterator[None]:
-    """Run the block holding ``lock`` (a file, created if needed) alone among processes.
+def exclusive(lock: Path, guarded: Path, what: str, say: Callable[[str], None],
+              wait: bool = True) -> Iterator[None]:
+    """Run the block holding ``lock`` (a file, created if needed) alone among processes,
+    for the sake of ``guarded`` (``what`` says what it is).
 
     Another process holding it is named by the PID it wrote there: this one waits for it, or
     with ``wait`` false fails at once. The lock goes with the process, however it ends, and
@@ -131,7 +132,7 @@ def exclusive(lock: Path, what: str, say: Callable[[str], None], wait: bool = Tr
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
             who = f"build PID {holder}" if holder.isdigit() else "another build"
             if not wait:
-                raise BrochuresError(f"{what} is in use by {who}", Location.of(lock.parent),
+                raise BrochuresError(f"{what} is in use by {who}", Location.of(guarded),
                                      "Let it finish first, or leave out --no-wait to wait "
                                      "for it.") from None
             say(f"waiting for {who} to finish...")

@@ -10,16 +10,20 @@ import os
 import re
 import signal
 import struct
+import subprocess
+import sys
 import warnings
 import zlib
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image, ImageFile
 
 import brochures.plan
 from brochures.build import BuildOptions, build
 from brochures.project import Project
+from brochures.publish import DocumentRecord, manifest_bytes
 from brochures.sniff import check_content
 
 from conftest import edit, line_of, run_cli
@@ -273,3 +277,60 @@ def test_builds_started_together_take_turns_and_both_reach_the_manifest(project)
     assert f"waiting for build PID {first.pid} to finish" in results["second"][2]
     assert results["hasty"][0].returncode == 1
     assert f"the output folder is in use by build PID {first.pid}" in results["hasty"][2]
+
+
+# --- 7. thumbnails of absurd pages ----------------------------------------------------------
+
+GALLERY = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (2048 << 20, 2048 << 20))  # the renderers' default
+from brochures.gallery import write_gallery
+from brochures.publish import read_manifest
+output = Path(sys.argv[1])
+write_gallery(output, read_manifest(output))
+"""
+
+
+def record_of(output: Path, path: str) -> dict:
+    data = (output / path).read_bytes()
+    locale = path.rsplit("-", 2)[1]
+    record = DocumentRecord("tall", locale, "screen", path, 1, len(data),
+                            hashlib.sha256(data).hexdigest(), False, "x", {})
+    return {record.key: record}
+
+
+def test_thumbnails_of_huge_pages_stay_small(tmp_path):
+    """A page 1 inch wide and 10000 inches tall (and the reverse) would be a bitmap of
+    gigabytes at the thumbnail's width: the top (or start) of the page is shown instead."""
+    output = tmp_path / "output"
+    records = {}
+    for locale, (width, height) in {"en": (72, 720000), "de": (720000, 72),
+                                    "fr": (595, 842)}.items():
+        pdf = pikepdf.new()
+        page = pdf.add_blank_page(page_size=(72, 72))
+        page.MediaBox = [0, 0, width, height]  # past the 200-inch limit of the PDF format
+        # a blue square inch where the page starts (top left)
+        page.Contents = pdf.make_stream(f"0 0 1 rg 0 {height - 72} 72 72 re f".encode())
+        path = f"tall/tall-{locale}-screen.pdf"
+        (output / path).parent.mkdir(parents=True, exist_ok=True)
+        pdf.save(output / path)
+        records.update(record_of(output, path))
+    (output / "tall/tall-es-screen.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")  # no page at all
+    records.update(record_of(output, "tall/tall-es-screen.pdf"))
+    (output / "manifest.json").write_bytes(manifest_bytes(records))
+    done = subprocess.run([sys.executable, "-c", GALLERY, str(output)], capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    html = (output / "index.html").read_text(encoding="utf-8")
+    sizes = {}
+    for png in (output / "thumbnails/tall").glob("*.png"):
+        with Image.open(png) as image:
+            sizes[png.name.split("-")[0]] = image.size
+            assert image.convert("RGB").getpixel((20, 20)) == (0, 0, 255)
+        assert re.search(rf'<img src="thumbnails/tall/{png.name}" width="\d+" height="\d+"', html)
+    assert sizes == {"en": (360, 1080), "de": (360, 120), "fr": (360, 510)}
+    assert done.stdout.startswith("warning: tall/tall-es-screen.pdf: no preview in the "
+                                  "gallery, the PDF cannot be read (")
+    assert done.stdout.count("\n") == 1
+    assert html.count('<div class="thumb none" lang="en">No preview</div>') == 1
