@@ -9,8 +9,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from brochures.errors import BrochuresError
+from brochures.errors import BrochuresError, display_path
 
 ENGINE_MARK = "/*brochures:engine*/"  # where the engine adds CSS of its own (copyfit, padding)
 BLEED_MM = 3.0
@@ -77,10 +78,6 @@ class _Collect(logging.Handler):
 def _shown_url(url: str) -> str:
     """A file URL as the path the user knows (relative to the working folder)."""
     if url.startswith("file:"):
-        from urllib.parse import unquote, urlsplit
-
-        from brochures.errors import display_path
-
         return display_path(unquote(urlsplit(url).path))
     return url if len(url) < 80 else url[:77] + "..."
 
@@ -117,9 +114,10 @@ def render_pdf(job: RenderJob) -> RenderResult:
         return RenderResult(job.key, error=f"{job.key}: no font has a glyph for "
                             + ", ".join(dict.fromkeys(collect.missing)))
     if collect.images:  # WeasyPrint would leave a blank where each one goes
-        return RenderResult(job.key, error="\n".join(
-            f"{job.key}: the image {failure}" for failure in dict.fromkeys(collect.images)) + "\n    Replace it with a valid PNG, JPEG or "
-            "SVG file (open it in an image editor and save it again).")
+        failures = "\n".join(f"{job.key}: the image {failure}"
+                             for failure in dict.fromkeys(collect.images))
+        return RenderResult(job.key, error=failures + "\n    Replace it with a valid PNG, JPEG "
+                            "or SVG file (open it in an image editor and save it again).")
     if job.print_boxes:
         from brochures.impose import set_bleed_box
 

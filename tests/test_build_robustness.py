@@ -19,6 +19,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 from PIL import Image, ImageFile
+from test_limits import ENDLESS, descendants, rendering, snapshot, start_build, wait_for
+from test_untrusted import inject
 
 import brochures.plan
 from brochures.build import BuildOptions, build
@@ -29,8 +31,6 @@ from brochures.sniff import check_content
 from conftest import edit, line_of, run_cli
 from pdfread import pdf_text
 from test_scripts import TITLE, set_translation
-from test_limits import ENDLESS, descendants, rendering, snapshot, start_build, wait_for
-from test_untrusted import inject
 
 BROCHURE = "laser-skin-tightening"
 
