@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brochures.deps import Digests, document_inputs
-from brochures.fileio import writable_folder
+from brochures.errors import BrochuresError
+from brochures.fileio import exclusive, writable_folder
 from brochures.project import Project
 from brochures.publish import DocumentRecord, Staging, is_current, read_manifest
 from brochures.variants import DEFAULT_VARIANTS, VARIANTS
@@ -34,6 +38,7 @@ class BuildOptions:
     icc: Path | None = None
     time_limit: float | None = None   # seconds per document (default: engine.TIME_LIMIT)
     memory_limit: int | None = None   # MB per render (default: engine.MEMORY_LIMIT)
+    wait: bool = True                 # for another build using the output folder to finish
 
 
 @dataclass
@@ -53,12 +58,78 @@ class BuildSummary:
                 f"{len(self.failed)} failed in {self.seconds:.1f} s{memory}")
 
 
+class Stopped(BrochuresError):
+    """The build was told to stop (SIGTERM, SIGHUP): its workers and staging folder are gone."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"the build was stopped ({signal.Signals(signum).name})",
+                         hint="Nothing half-written was left in the output folder; build "
+                              "again to finish.")
+        self.exit_code = 128 + signum
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop the build as an error does: ``finally`` blocks run, so the
+    workers are stopped and the staging folder removed. (Workers end with the build in any
+    case, see ``pool.die_with_parent``; this is for the staging folder and the message.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold stop signals back while documents are published: they act once it is done."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def lock_path(output: Path) -> Path:
+    """The file whose lock says a build is using ``output``: beside it when possible, so
+    that the output folder holds only what a build published."""
+    hint = "Choose another folder with --output, or fix its permissions."
+    if not output.parent.exists():
+        writable_folder(output.parent, "the output folder's parent", hint)
+    if os.access(output.parent, os.W_OK):
+        return output.parent / f".{output.name}.lock"
+    return writable_folder(output, "the output folder", hint) / ".lock"
+
+
 def build(project: Project, options: BuildOptions,
           progress: Callable[[int, int, str], None] | None = None,
           say: Callable[[str], None] = print) -> BuildSummary:
-    """Build the requested documents into the output folder; see DESIGN.md for the flow."""
-    started = time.monotonic()
+    """Build the requested documents into the output folder; see DESIGN.md for the flow.
+
+    One build at a time uses an output folder: another waits for it (or, without
+    ``options.wait``, fails), since each publishes a manifest made from the one it read.
+    """
     output = (options.output or project.root / "output").resolve()
+    with _stoppable(), exclusive(lock_path(output), output, "the output folder", say,
+                                 options.wait):
+        return _build(project, options, output, progress, say)
+
+
+def _build(project: Project, options: BuildOptions, output: Path,
+           progress: Callable[[int, int, str], None] | None,
+           say: Callable[[str], None]) -> BuildSummary:
+    started = time.monotonic()
     records = read_manifest(output)
     current = _all_current(project, options, output, records)
     if current is not None:  # nothing changed: no need to load, check or render anything
@@ -119,8 +190,9 @@ def build(project: Project, options: BuildOptions,
             staging.add(plan.path, result.pdf)
             records[plan.key] = _record(plan, result)
             summary.built.append(plan.path)
-        staging.commit(records)
-    write_gallery(output, records, site.fonts)
+        with _uninterrupted():
+            staging.commit(records)
+            write_gallery(output, records, site.fonts, say)
     summary.seconds = time.monotonic() - started
     for path in summary.drafts:
         say(f"warning: {path}: translation incomplete, marked as a draft on every page")

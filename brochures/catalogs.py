@@ -27,10 +27,12 @@ class _Parser(PoFileParser):
             super()._invalid_pofile(line, lineno, msg)
 
 
-def read_catalog(path: Path, locale: str | None = None) -> Catalog:
-    """Parse a .po or .pot file; a syntax error names the file and line."""
+def read_catalog(path: Path, locale: str | None = None, data: bytes | None = None) -> Catalog:
+    """Parse a .po or .pot file (or ``data`` read from it); a syntax error names the file
+    and line."""
     try:
-        data = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # as some editors save it
+        data = (path.read_bytes() if data is None else data).removeprefix(
+            codecs.BOM_UTF8)  # as some editors save it
         catalog = Catalog(locale=locale, domain=None, charset=None)
         _Parser(catalog, ignore_obsolete=False, abort_invalid=True).parse(io.BytesIO(data))
         return catalog

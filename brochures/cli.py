@@ -46,16 +46,19 @@ def main() -> None:
               help=f"Stop a document's render after this long (default: {TIME_LIMIT:g}).")
 @click.option("--memory-limit", type=click.IntRange(min=256), default=None, metavar="MB",
               help=f"Memory one render may use (default: {MEMORY_LIMIT}).")
+@click.option("--no-wait", is_flag=True,
+              help="Fail at once if another build is using the output folder.")
 def build(brochures: tuple[str, ...], locales: tuple[str, ...], variants: tuple[str, ...],
           jobs: int | None, output: Path | None, strict: bool, force: bool,
-          icc: Path | None, time_limit: float | None, memory_limit: int | None) -> None:
+          icc: Path | None, time_limit: float | None, memory_limit: int | None,
+          no_wait: bool) -> None:
     """Build leaflets into output/ and write output/manifest.json."""
     from brochures.build import BuildOptions
     from brochures.build import build as run_build
     from brochures.progress import Progress
 
     options = BuildOptions(brochures, locales, variants, jobs, output, strict, force, icc,
-                           time_limit, memory_limit)
+                           time_limit, memory_limit, not no_wait)
     with Progress() as progress:
         summary = run_build(Project.find(), options,
                             lambda done, total, key: progress.update(done, total, printable(key)),

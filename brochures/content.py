@@ -12,7 +12,7 @@ from typing import Any
 
 from brochures.errors import Diagnostic
 from brochures.sniff import image_problem
-from brochures.yamlfile import Reader, YMap, load_yaml, parse_yaml
+from brochures.yamlfile import Reader, YMap, load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CLINIC_FILE = "clinic.yaml"
@@ -252,21 +252,23 @@ class _BrochureReader(Reader):
         return result
 
 
-def load_brochure(path: Path, text: str | None = None
+def load_brochure(path: Path, source: bytes | str | None = None
                   ) -> tuple[Brochure | None, list[Diagnostic]]:
-    """Parse and validate one content file (or ``text`` read from it); problems are returned."""
+    """Parse and validate one content file (or ``source``, its bytes or text already read);
+    problems are returned."""
     reader = _BrochureReader(path)
     if not ID_RE.match(path.stem):
         reader.error(None, "", f"file name {path.name!r} is not a valid brochure id",
                      "Name content files with lower-case letters, digits and hyphens.")
-    brochure = reader.brochure(load_yaml(path) if text is None else parse_yaml(text, path))
+    brochure = reader.brochure(load_yaml(path, source))
     return brochure, reader.diagnostics
 
 
-def load_clinic(path: Path) -> tuple[Clinic | None, list[Diagnostic]]:
-    """Parse and validate clinic.yaml."""
+def load_clinic(path: Path, source: bytes | str | None = None
+                ) -> tuple[Clinic | None, list[Diagnostic]]:
+    """Parse and validate clinic.yaml (or ``source``, its bytes or text already read)."""
     reader = Reader(path)
-    data = reader.mapping(load_yaml(path), "", 1, CLINIC_FIELDS)
+    data = reader.mapping(load_yaml(path, source), "", 1, CLINIC_FIELDS)
     if data is None:
         return None, reader.diagnostics
     values = {name: reader.text(data, name, "") for name in CLINIC_FIELDS if name != "address"}

@@ -15,14 +15,26 @@ FONTS_FILE = "fonts.yaml"
 
 
 class Digests:
-    """sha256 of files, each read once per build; review states, each verified once."""
+    """sha256 of files, each read once per build; review states, each verified once.
+
+    A file the build parses (content, clinic, catalog, fonts.yaml) is digested from the very
+    bytes that were parsed (:meth:`add`): a file saved again while the build runs then
+    differs from its recorded digest, and the next build rebuilds instead of calling a PDF
+    made from the old text up to date.
+    """
 
     def __init__(self) -> None:
         self._seen: dict[Path, str] = {}
         self._books: dict[Path, ReviewBook] = {}
         self._reviews: dict[tuple[Path, str], tuple[str, str] | None] = {}
 
+    def add(self, path: Path, data: bytes) -> bytes:
+        """Record ``data``, just read from ``path`` to be parsed, as that file's content."""
+        self._seen[path] = hashlib.sha256(data).hexdigest()
+        return data
+
     def file(self, path: Path) -> str:
+        """The digest of ``path``: of the bytes parsed, else read now."""
         if path not in self._seen:
             try:
                 self._seen[path] = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -9,8 +9,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from brochures.errors import BrochuresError
+from brochures.errors import BrochuresError, display_path
 
 ENGINE_MARK = "/*brochures:engine*/"  # where the engine adds CSS of its own (copyfit, padding)
 BLEED_MM = 3.0
@@ -60,15 +61,27 @@ REFUSED_HINT = ("A leaflet may only use data: URLs and files inside templates/ a
 
 
 class _Collect(logging.Handler):
-    """Keeps WeasyPrint's warnings about glyphs no font has."""
+    """Keeps WeasyPrint's warnings about glyphs no font has, and images it could not draw."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.missing: list[str] = []
+        self.images: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if str(record.msg).startswith(".notdef glyph") and len(record.args or ()) == 2:
-            self.missing.append(f"U+{record.args[1]:04X}")  # type: ignore[index]
+        message, args = str(record.msg), record.args or ()
+        if message.startswith(".notdef glyph") and len(args) == 2:
+            self.missing.append(f"U+{args[1]:04X}")  # type: ignore[index]
+        elif message.startswith(("Failed to load image", "Failed to render SVG")) and args:
+            verb = "loaded" if message.startswith("Failed to load") else "drawn"
+            self.images.append(f"{_shown_url(str(args[0]))} could not be {verb}")
+
+
+def _shown_url(url: str) -> str:
+    """A file URL as the path the user knows (relative to the working folder)."""
+    if url.startswith("file:"):
+        return display_path(unquote(urlsplit(url).path))
+    return url if len(url) < 80 else url[:77] + "..."
 
 
 def render_pdf(job: RenderJob) -> RenderResult:
@@ -102,6 +115,11 @@ def render_pdf(job: RenderJob) -> RenderResult:
     if collect.missing:
         return RenderResult(job.key, error=f"{job.key}: no font has a glyph for "
                             + ", ".join(dict.fromkeys(collect.missing)))
+    if collect.images:  # WeasyPrint would leave a blank where each one goes
+        failures = "\n".join(f"{job.key}: the image {failure}"
+                             for failure in dict.fromkeys(collect.images))
+        return RenderResult(job.key, error=failures + "\n    Replace it with a valid PNG, JPEG "
+                            "or SVG file (open it in an image editor and save it again).")
     if job.print_boxes:
         from brochures.impose import set_bleed_box
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from brochures.errors import BrochuresError, Location
@@ -106,3 +109,37 @@ def fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def exclusive(lock: Path, guarded: Path, what: str, say: Callable[[str], None],
+              wait: bool = True) -> Iterator[None]:
+    """Run the block holding ``lock`` (a file, created if needed) alone among processes,
+    for the sake of ``guarded`` (``what`` says what it is).
+
+    Another process holding it is named by the PID it wrote there: this one waits for it, or
+    with ``wait`` false fails at once. The lock goes with the process, however it ends, and
+    the file is left in place (removing it would let two processes lock two files).
+    """
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise write_error(lock, exc, "Nothing was changed.") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            who = f"build PID {holder}" if holder.isdigit() else "another build"
+            if not wait:
+                raise BrochuresError(f"{what} is in use by {who}", Location.of(guarded),
+                                     "Let it finish first, or leave out --no-wait to wait "
+                                     "for it.") from None
+            say(f"waiting for {who} to finish...")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):  # only to name the holder: a full disk may refuse
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # and with it the lock

@@ -47,11 +47,11 @@ class FontConfig:
         return self.line_height.get(families[0], self.line_height.get("default", 1.5))
 
 
-def load_font_config(templates: Path) -> FontConfig:
-    """Read and validate templates/fonts.yaml."""
+def load_font_config(templates: Path, source: bytes | None = None) -> FontConfig:
+    """Read and validate templates/fonts.yaml (or ``source``, its bytes already read)."""
     path = templates / FONTS_FILE
     reader = Reader(path)
-    data = reader.mapping(load_yaml(path), "", 1,
+    data = reader.mapping(load_yaml(path, source), "", 1,
                           {"fallback": True, "scripts": True, "languages": False,
                            "text_layer": False, "line_height": False})
     if data is None:

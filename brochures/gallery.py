@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -24,6 +26,9 @@ from brochures.variants import VARIANTS
 GALLERY = "index.html"
 THUMBNAILS = "thumbnails"
 THUMBNAIL_WIDTH = 360  # pixels: sharp at 180 CSS pixels on a high-density phone screen
+# A page longer than this (either way) shows its start, so that no thumbnail is more than
+# 360 x 1080 pixels, whatever page size a template or a translation asked for.
+MAX_ASPECT = 3
 _THUMBNAIL_NAME = re.compile(r"^[A-Za-z0-9_]+-[0-9a-f]{16}\.png$")
 
 
@@ -43,24 +48,25 @@ class Card:
 
 
 def write_gallery(output: Path, records: dict[tuple[str, str, str], DocumentRecord],
-                  fonts: FontConfig | None = None) -> Path:
+                  fonts: FontConfig | None = None, say: Callable[[str], None] = print) -> Path:
     """Write ``output/index.html`` for every document in ``records``.
 
     Page 1 of each brochure and language is rendered to a PNG under thumbnails/ whose name
-    holds the PDF's sha256, so a thumbnail is made again only when its PDF changed.
+    holds the PDF's sha256, so a thumbnail is made again only when its PDF changed. A PDF
+    that cannot be previewed gets a card without a picture, and ``say`` is told why.
     """
     groups: dict[tuple[str, str], list[DocumentRecord]] = {}
     for key in sorted(records):
         record = records[key]
         groups.setdefault((record.brochure, record.locale), []).append(record)
-    cards = [_card(output, documents) for documents in groups.values()]
+    cards = [_card(output, documents, say) for documents in groups.values()]
     _remove_stale_thumbnails(output, {card.thumbnail for card in cards if card.thumbnail})
     path = output / GALLERY
     write_if_changed(path, render_gallery(cards, fonts).encode("utf-8"))
     return path
 
 
-def _card(output: Path, documents: list[DocumentRecord]) -> Card:
+def _card(output: Path, documents: list[DocumentRecord], say: Callable[[str], None]) -> Card:
     first = documents[0]
     try:
         info: LocaleInfo | None = locale_info(first.locale)
@@ -72,7 +78,7 @@ def _card(output: Path, documents: list[DocumentRecord]) -> Card:
                                     else len(order), d.variant))
     card = Card(first.brochure, first.locale, info, first.brochure, _state(documents),
                 tuple(documents), frozenset(d.path for d in present))
-    return _with_page_one(output, card, present[0]) if present else card
+    return _with_page_one(output, card, present[0], say) if present else card
 
 
 def _state(documents: list[DocumentRecord]) -> str:
@@ -86,32 +92,52 @@ def _state(documents: list[DocumentRecord]) -> str:
     return "complete"
 
 
-def _with_page_one(output: Path, card: Card, record: DocumentRecord) -> Card:
+def _with_page_one(output: Path, card: Card, record: DocumentRecord,
+                   say: Callable[[str], None]) -> Card:
     """The card with the PDF's title and page 1 as a PNG (rendered only when new)."""
     relative = f"{THUMBNAILS}/{record.brochure}/{record.locale}-{record.sha256[:16]}.png"
     target = output / relative
     try:
         document = pdfium.PdfDocument(output / record.path)
-    except (pdfium.PdfiumError, OSError):
-        return card  # an unreadable PDF gets a card without a preview
+    except (pdfium.PdfiumError, OSError) as exc:
+        say(f"warning: {record.path}: no preview in the gallery, the PDF cannot be read "
+            f"({exc})")
+        return card
     try:
         title = document.get_metadata_dict().get("Title") or card.title
         page = document[0]
-        width, height = page.get_size()
+        scale, crop, size = _framing(*page.get_size())
         if not target.is_file():
-            image = page.render(scale=THUMBNAIL_WIDTH / width).to_pil()
+            image = page.render(scale=scale, crop=crop).to_pil()
             buffer = io.BytesIO()
             # 128 colours keep text crisp at a third of the size of a full-colour PNG
             image.convert("RGB").quantize(colors=128).save(buffer, "PNG", optimize=True)
             write_atomic(target, buffer.getvalue())
         page.close()
-    except pdfium.PdfiumError:
+    except (pdfium.PdfiumError, ValueError, IndexError, MemoryError) as exc:
+        say(f"warning: {record.path}: no preview in the gallery, page 1 cannot be drawn "
+            f"({exc or type(exc).__name__})")
         return card
     finally:
         document.close()
-    size = (THUMBNAIL_WIDTH // 2, round(THUMBNAIL_WIDTH / 2 * height / width))
     return Card(card.brochure, card.locale, card.info, title, card.state, card.documents,
-                card.present, relative, size)
+                card.present, relative, (size[0] // 2, size[1] // 2))
+
+
+def _framing(width: float, height: float
+             ) -> tuple[float, tuple[float, float, float, float], tuple[int, int]]:
+    """How to render a page of ``width`` x ``height`` points as a thumbnail: the scale, what
+    to crop (left, bottom, right, top) and the size in pixels, at most 360 x 1080."""
+    if not (0 < width < float("inf") and 0 < height < float("inf")):
+        raise ValueError(f"page 1 is {width:g} x {height:g} points")
+    shown = (min(width, height * MAX_ASPECT), min(height, width * MAX_ASPECT))
+    scale = THUMBNAIL_WIDTH / shown[0]
+    crop = (0.0, height - shown[1], width - shown[0], 0.0)  # keep the top left
+    # the bitmap's size as pypdfium2 works it out
+    pixels = [math.ceil(side * scale) for side in (width, height)]
+    pixels[0] -= math.ceil(crop[0] * scale) + math.ceil(crop[2] * scale)
+    pixels[1] -= math.ceil(crop[1] * scale) + math.ceil(crop[3] * scale)
+    return scale, crop, (pixels[0], pixels[1])
 
 
 def _remove_stale_thumbnails(output: Path, keep: set[str]) -> None:

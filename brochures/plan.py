@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from brochures import __version__
-from brochures.catalogs import Translator, translator_for
-from brochures.content import Brochure, Clinic, load_brochure, load_clinic
-from brochures.deps import Digests, document_inputs
+from brochures.catalogs import Translator, read_catalog, translator_for
+from brochures.content import CLINIC_FILE, Brochure, Clinic, load_brochure, load_clinic
+from brochures.deps import FONTS_FILE, Digests, dependencies, document_inputs
 from brochures.engine import ENGINE_MARK, RenderJob
 from brochures.errors import BrochuresError, Diagnostic, Location, as_diagnostic, raise_if_errors
 from brochures.fonts import FontConfig, FontFace, load_font_config, resolve, uncovered
@@ -22,6 +22,7 @@ from brochures.project import SOURCE_LOCALE, Project
 from brochures.render import Renderer
 from brochures.review import SIGN_AGAIN, Review, ReviewBook
 from brochures.variants import DEFAULT_VARIANTS, Variant, get_variant
+from brochures.yamlfile import read_source
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Site:
     unreadable: dict[str, Diagnostic] = field(default_factory=dict)
     # review state of each translation, from the clinic's signed record only
     reviews: dict[str, Review] = field(default_factory=dict)
+    # digests of the very bytes parsed above, and of the templates before Jinja reads them
+    digests: Digests = field(default_factory=Digests)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,9 @@ def gather(project: Project, brochure_ids: tuple[str, ...] = (), locales: tuple[
            variants: tuple[str, ...] = ()) -> Site:
     """Load and validate content, clinic, catalogs and fonts; every problem is reported."""
     diagnostics: list[Diagnostic] = []
-    clinic, found = load_clinic(project.content / "clinic.yaml")
+    digests = Digests()  # every file parsed here is read once, and digested from those bytes
+    clinic_path = project.content / CLINIC_FILE
+    clinic, found = load_clinic(clinic_path, digests.add(clinic_path, read_source(clinic_path)))
     diagnostics += found
     available = project.brochure_paths()
     if not available:
@@ -79,7 +84,8 @@ def gather(project: Project, brochure_ids: tuple[str, ...] = (), locales: tuple[
                                  hint)
     brochures = {}
     for brochure_id in brochure_ids or tuple(available):
-        brochure, found = load_brochure(available[brochure_id])
+        path = available[brochure_id]
+        brochure, found = load_brochure(path, digests.add(path, read_source(path)))
         diagnostics += found
         if brochure:
             brochures[brochure_id] = brochure
@@ -97,16 +103,33 @@ def gather(project: Project, brochure_ids: tuple[str, ...] = (), locales: tuple[
     translators, unreadable = {}, {}
     for code in codes:  # a broken catalog stops its own language only
         try:
-            translators[code] = translator_for(project, code)
+            translators[code] = _translator(project, code, digests)
         except BrochuresError as exc:
             unreadable[code] = as_diagnostic(exc, "po-file")
     book = ReviewBook(project)
-    reviews = {code: book.review(project.po_path(code)) for code in codes
-               if code != SOURCE_LOCALE}
+    # verified against the very bytes parsed above, not the file as it may be now
+    reviews = {code: book.review(project.po_path(code), digests.file(project.po_path(code)))
+               for code in codes if code != SOURCE_LOCALE}
     chosen = tuple(get_variant(name) for name in (variants or DEFAULT_VARIANTS))
     assert clinic is not None
-    return Site(project, clinic, brochures, codes, chosen, load_font_config(project.templates),
-                translators, unreadable, reviews)
+    fonts_path = project.templates / FONTS_FILE
+    fonts = load_font_config(project.templates, digests.add(fonts_path, read_source(fonts_path)))
+    for variant in chosen:  # templates are digested before Jinja first reads them
+        for path in dependencies(project, next(iter(available.values())), SOURCE_LOCALE,
+                                 variant):
+            digests.file(path)
+    return Site(project, clinic, brochures, codes, chosen, fonts, translators, unreadable,
+                reviews, digests)
+
+
+def _translator(project: Project, code: str, digests: Digests) -> Translator:
+    """The locale's translator, from catalog bytes read once and digested."""
+    path = project.po_path(code)
+    try:
+        data = digests.add(path, path.read_bytes())
+    except OSError:  # the source locale needs no catalog; otherwise the error names the file
+        return translator_for(project, code)
+    return Translator(code, read_catalog(path, code, data))
 
 
 def _body_text(html: str) -> str:
@@ -163,10 +186,12 @@ def locale_blocks(site: Site, diagnostics: dict[str, list[Diagnostic]], strict: 
     return blocked
 
 
-def output_intent_css(icc: Path) -> str:
+def output_intent_css(icc: Path, digests: Digests | None = None) -> str:
     """A CSS rule making ``icc`` (a CMYK ICC profile) the PDF/X output intent."""
     try:
         data = icc.read_bytes()
+        if digests is not None:
+            digests.add(icc, data)
     except OSError as exc:
         raise BrochuresError(f"cannot read the ICC profile: {exc.strerror}",
                              Location.of(icc)) from None
@@ -189,8 +214,8 @@ def plan_documents(site: Site, strict: bool = False, blocked: dict[str, str] | N
     """Render the HTML of every document and decide what each is built from."""
     blocked = dict(blocked or {})
     project = site.project
-    icc_css = output_intent_css(icc) if icc else ""
-    digests = Digests()
+    digests = site.digests
+    icc_css = output_intent_css(icc, digests) if icc else ""
     renderer = Renderer(str(project.templates), site.fonts)
     plans = []
     for brochure in site.brochures.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import resource
@@ -18,12 +19,28 @@ from brochures.engine import RenderJob, RenderResult, render_pdf
 from brochures.errors import BrochuresError
 
 _MB = 1024 * 1024
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 MAX_FAILED_STARTS = 3  # workers ending before their first job: the renderer cannot run here
 NO_START = "Check that WeasyPrint and its system libraries are installed (`make setup`)."
 
 
+def die_with_parent() -> None:
+    """Have Linux kill this process (SIGKILL) when its parent ends; elsewhere, nothing.
+
+    A worker rendering a slow document would otherwise go on for minutes after the build
+    that wanted it was killed, and hold its output folder's files open.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(conn: Connection) -> None:
     """A worker: import WeasyPrint once, then render each job it is sent until told to stop."""
+    die_with_parent()  # its parent is the forkserver, which itself ends with the build
     # Ctrl-C reaches the whole process group: the build stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Finalizers failing for want of memory near the limit would only print noise.
@@ -174,6 +191,7 @@ def render_all(jobs: list[RenderJob], workers: int,
     if not total:
         return
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["brochures.forkserver_setup"])
     crew = [_Worker(context) for _ in range(max(1, min(workers, total)))]
     done = failed_starts = 0
     try:

@@ -92,7 +92,8 @@ def test_full_disk(project):
         assert_refused(result, "cannot write: No space left on device",
                        "Nothing in the output folder was changed.")
         assert snapshot(output) == before
-        assert sorted(os.listdir(disk)) == ["filler", "output"]  # no staging folder left
+        # no staging folder left; the lock file stays (it is not in the output folder)
+        assert sorted(os.listdir(disk)) == [".output.lock", "filler", "output"]
 
 
 def test_file_size_limit(project):
