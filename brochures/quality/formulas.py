@@ -55,7 +55,13 @@ class Counts:
 
 
 def _arabic_word(word: str) -> dict[str, int]:
-    """OSMAN's counts for one Arabic word, as textstat operationalises the paper."""
+    """OSMAN's counts for one Arabic word, by the rules textstat uses for the paper's terms.
+
+    A short vowel mark is a syllable, one followed by alef, waw or yeh a long syllable
+    (counted twice), and tanween and shadda a stressed one (twice). Counted word by word:
+    textstat's own ``osman`` filters the marks out as punctuation before counting them,
+    so it cannot check this; the tests use a worked example.
+    """
     short = long = 0
     for index, char in enumerate(word):
         if char in _SHORT_VOWEL:
