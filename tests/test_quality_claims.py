@@ -6,11 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
-from quality_corpus import BROCHURE, LOCALES, QUALITY, units
 
 from brochures.errors import BrochuresError, CheckFailed
 from brochures.quality import TextUnit
 from brochures.quality.claims import find_claims, load_claims
+
+from quality_corpus import BROCHURE, LOCALES, QUALITY, units
 
 PREFIX = f"{BROCHURE}:sections."
 # The claims issue 17 quotes, by the message they are in and the rule that must name them.

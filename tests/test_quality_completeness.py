@@ -1,14 +1,15 @@
-"""What a leaflet must state: the shipped one lacks sources, feedback, reference, owner; review in 5 years."""
+"""What a leaflet must state: the shipped one lacks sources, feedback, reference and owner."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from quality_corpus import QUALITY, content
 
 from brochures.quality import check_completeness
 from brochures.quality.targets import load_targets
+
+from quality_corpus import QUALITY, content
 
 COMPLETE = {"sources": ["British Association of Dermatologists: laser treatment leaflet"],
             "feedback": "leaflets@clinic.example", "reference": "LST-001",

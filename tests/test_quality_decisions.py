@@ -1,11 +1,11 @@
-"""Accepting findings: kept with the content, lapsing when the text changes, gating strict builds."""
+"""Accepting findings: kept with the content, lapsing when the text changes, gating --strict."""
 
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 import yaml
-from quality_corpus import BROCHURE, QUALITY, units
 
 from brochures.errors import BrochuresError, CheckFailed
 from brochures.extract import extract_catalog
@@ -21,6 +21,8 @@ from brochures.quality import (
     resolve,
     save_decisions,
 )
+
+from quality_corpus import BROCHURE, QUALITY, units
 
 DAY = dt.date(2026, 3, 2)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from quality_corpus import BROCHURE, LOCALES, QUALITY, units
 
 from brochures.errors import CheckFailed
 from brochures.quality import TextUnit
 from brochures.quality.jargon import find_jargon, load_glossary
+
+from quality_corpus import BROCHURE, LOCALES, QUALITY, units
 
 QUOTED = ("erythema", "milia", "acneiform", "ectropion")  # issue 17's four terms
 GLOSSED = ("ar", "ur", "pa")  # their translators added a plain gloss to each

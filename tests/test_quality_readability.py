@@ -6,13 +6,14 @@ import math
 import re
 
 import pytest
-from quality_corpus import LOCALES, QUALITY, body_text, units
 
 from brochures.quality import TextUnit
 from brochures.quality.formulas import FORMULAS, Counts, count, total
 from brochures.quality.readability import measure
 from brochures.quality.targets import load_targets
 from brochures.quality.text import sentences
+
+from quality_corpus import LOCALES, QUALITY, body_text, units
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +136,8 @@ def test_every_language_gets_the_shared_measures(targets, locale):
 
 def test_chinese_is_counted_in_characters_and_split_on_its_stops(targets):
     text = "治疗后皮肤会发红。请避免日晒！有问题吗？"
-    assert [text[a:b] for a, b in sentences(text)] == ["治疗后皮肤会发红。", "请避免日晒！", "有问题吗？"]
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "治疗后皮肤会发红。", "请避免日晒！", "有问题吗？"]
     report = measure([TextUnit("c", text)], "zh_Hans", targets)
     assert [s.length for s in report.sentences] == [8, 5, 4]
     assert report.score("sentence_length").scale == "characters"

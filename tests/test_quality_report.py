@@ -7,7 +7,6 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from quality_corpus import BROCHURE, QUALITY, content, units
 
 from brochures.quality import (
     Decisions,
@@ -19,6 +18,8 @@ from brochures.quality import (
     render_report_page,
     write_report_page,
 )
+
+from quality_corpus import BROCHURE, QUALITY, content, units
 
 SHOWN = ("en", "ar", "ur", "zh_Hans")
 TODAY = dt.date(2026, 1, 1)

@@ -1,4 +1,4 @@
-"""Claims a clinician or regulator would stop, found by the phrase rules in content/quality/claims.yaml."""
+"""Claims a clinician or regulator would stop, found by the phrase rules in claims.yaml."""
 
 from __future__ import annotations
 

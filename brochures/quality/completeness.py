@@ -1,4 +1,4 @@
-"""What a trustworthy leaflet must state (PIF TICK): sources, a feedback route, a reference, dates."""
+"""What a trustworthy leaflet must state (PIF TICK): sources, feedback route, reference, dates."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Clinicians' decisions on findings, kept in content/quality/decisions.yaml, lapsing when the text changes."""
+"""Clinicians' decisions on findings, kept with the content, lapsing when their text changes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Readability formulas by their published definitions, over counts of sentences, words, syllables."""
+"""Readability formulas by their published definitions, over counts of sentences and words."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Medical terms a patient may not know, and whether the leaflet explains them where they first appear."""
+"""Medical terms a patient may not know, and whether the leaflet explains them where first used."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ _GLOSS_AROUND = regex.compile(r"[(\[（]\s*$")
 
 @dataclass(frozen=True)
 class Term:
-    """A glossary entry: how the term is written, its plain explanation, and words that explain it."""
+    """A glossary entry: how the term is written, its plain explanation, words explaining it."""
 
     id: str
     severity: Severity

@@ -1,4 +1,4 @@
-"""Reading scores of a leaflet's body text in one language, against the targets, sentence by sentence."""
+"""Reading scores of the body text of a leaflet in one language, sentence by sentence."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from brochures.quality.findings import Finding
-from brochures.quality.formulas import FORMULAS, Counts, count, total
+from brochures.quality.formulas import FORMULAS, count, total
 from brochures.quality.frequency import frequency_tokens, has_frequencies, zipf
 from brochures.quality.targets import INDEPENDENT, Target, Targets
 from brochures.quality.text import TextUnit, is_unspaced, language, sentences, tokens

@@ -1,4 +1,4 @@
-"""Texts of a leaflet as the analysis sees them: units, sentences, words, and folding for matching."""
+"""Texts of a leaflet as the analysis sees them: units, sentences, words, folding for matching."""
 
 from __future__ import annotations
 
