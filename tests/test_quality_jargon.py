@@ -49,8 +49,12 @@ def test_translations_are_reported_unless_a_gloss_explains_them(glossary, locale
 
 @pytest.mark.parametrize(("texts", "reported"), [
     (["Erythema (redness of the skin)"], []),
-    (["Erythema – red skin"], []),
-    (["red, sore skin (erythema)"], []),
+    # a gloss attached to the term explains it, whatever its words
+    (["Milia (tiny cysts)"], []),
+    (["Milia – tiny cysts"], []),
+    (["Milia: tiny cysts"], []),
+    (["tiny cysts (milia)"], []),
+    (["Milia, tiny cysts"], ["milia"]),
     (["红斑（皮肤发红）"], []),
     (["Erythema", "This is redness of the skin."], []),
     (["Erythema", "Scarring", "This is redness of the skin."], ["erythema"]),
