@@ -21,6 +21,8 @@ class Finding:
     leaflet (a reading score, a missing field). ``text`` is what the finding is about: the
     message, the leaflet's body text, or the metadata values. Its digest is part of the
     :attr:`fingerprint`, so a decision recorded on a finding lapses when that text changes.
+    ``suggestion`` says what to do; for jargon it is the term with the glossary's plain
+    explanation, in the leaflet's language.
     """
 
     brochure: str
